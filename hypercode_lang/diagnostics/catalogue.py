@@ -1,0 +1,496 @@
+"""The diagnostics catalogue: every code's words in one place (spec §8).
+
+Each entry has a title, a message template, a short `why` and a long explanation for
+`hcvm explain`. Stages never write prose: they call `diagnostic(code, span, **params)`.
+Tone: calm, one idea per message, plain words, no blame. The program did something
+unexpected; the person did nothing wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .model import Diagnostic, Fix, Related, Span, TextEdit
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    severity: str
+    title: str
+    message: str | Callable[[dict], str]
+    why: str
+    explanation: str
+
+    def render_message(self, params: dict) -> str:
+        if callable(self.message):
+            return self.message(params)
+        return self.message.format(**params)
+
+
+def _did_you_mean(params: dict, key: str = "suggestion") -> str:
+    suggestion = params.get(key)
+    return f" Did you mean '{suggestion}'?" if suggestion else ""
+
+
+def _type_word(name) -> str:
+    """Readable type names: 'NoneType' reads as 'None'."""
+    return {"NoneType": "None", None: "nothing"}.get(name, name)
+
+
+def _unknown_name(p: dict) -> str:
+    if p.get("module"):
+        return f"There is no module named '{p['name']}' beside this file.{_did_you_mean(p)}"
+    return f"The name '{p['name']}' isn't defined here.{_did_you_mean(p)}"
+
+
+def _operator_types(p: dict) -> str:
+    op, left, right = p["op"], _type_word(p.get("left")), _type_word(p.get("right"))
+    if p.get("right") is None and op.endswith("()"):
+        return f"{op} can't be used with a value of type {left}."
+    if p.get("right") is None:
+        return f"The operator '{op}' can't be used with a value of type {left}."
+    if left == right:
+        return f"The operator '{op}' can't combine two values of type {left}."
+    return f"The operator '{op}' can't combine a {left} with a {right}."
+
+
+def _arguments(p: dict) -> str:
+    if p.get("keyword"):
+        return f"{p['func']}() has no parameter named '{p['keyword']}'.{_did_you_mean(p)}"
+    expected = p["expected"]
+    noun = "argument" if str(expected) == "1" else "arguments"
+    return f"{p['func']}() takes {expected} {noun}, but this call gives it {p['got']}."
+
+
+def _index(p: dict) -> str:
+    length = p["length"]
+    if length == 0:
+        return f"Index {p['index']} is out of range: this {p['type']} is empty."
+    return (f"Index {p['index']} is out of range: this {p['type']} has {length} "
+            f"item{'s' if length != 1 else ''}, so indexes go from 0 to {length - 1} (or -1 to -{length}).")
+
+
+def _key(p: dict) -> str:
+    return f"The key {p['key']} isn't in this dictionary.{_did_you_mean(p)}"
+
+
+def _unpack(p: dict) -> str:
+    if p.get("got") is None:
+        return f"There are more values than names here: expected {p['expected']}."
+    return f"Expected {p['expected']} values to unpack, but there are {p['got']}."
+
+
+def _conversion(p: dict) -> str:
+    return f"{p['func']}() can't turn {p['value']} into a {p.get('target') or p['func']}."
+
+
+def _raised(p: dict) -> str:
+    message = p.get("message")
+    if p.get("kind") == "AssertionError" and not message:
+        return "An assert failed: its condition was False."
+    return f"{p['kind']}: {message}" if message else f"The program raised {p['kind']}."
+
+
+def _misplaced(p: dict) -> str:
+    word = p["keyword"]
+    if word == "return":
+        return "'return' can only be used inside a function (a def)."
+    return f"'{word}' can only be used inside a loop (a for or while)."
+
+
+CATALOGUE: dict[str, Entry] = {}
+
+
+def _entry(code, severity, title, message, why, explanation):
+    CATALOGUE[code] = Entry(code, severity, title, message, why, explanation.strip())
+
+
+_entry("HC0001", "error", "Syntax error",
+       lambda p: p.get("detail") or "This line isn't HyperCode I can read.",
+       "HyperCode reads a line at a time; it needs each line to have a shape it knows.",
+       """
+The line doesn't match any statement or expression shape HyperCode knows. The marker points
+at the first place where reading stopped making sense.
+
+Common causes: a missing operator between two values (`x y`), a stray character, or a
+keyword used as a name.
+
+    total = price tax        # two values with nothing between them
+    total = price + tax      # what was meant
+
+HyperCode keeps reading after this line, so other problems in the file are reported too.
+""")
+
+_entry("HC0002", "error", "Missing colon",
+       lambda p: f"This '{p['keyword']}' line needs a ':' at the end.",
+       "A ':' tells HyperCode that an indented block follows.",
+       """
+Every line that starts a block — `if`, `elif`, `else`, `while`, `for`, `def`, `try`,
+`except`, `finally`, `match`, `case` — ends with a colon. The block itself is the indented
+lines below it.
+
+    if score > 10          # missing ':'
+        print("high")
+
+    if score > 10:         # fixed
+        print("high")
+""")
+
+_entry("HC0003", "error", "Unmatched bracket",
+       lambda p: (f"This '{p['bracket']}' is never closed." if p.get("kind") == "unclosed" else
+                  f"This '{p['bracket']}' closes a '{p['opener']}'; a '{p['expected']}' was expected."
+                  if p.get("kind") == "mismatch" else
+                  f"This '{p['bracket']}' has no matching opening bracket."),
+       "Brackets come in pairs; HyperCode reads everything after an open bracket as part of it until it closes.",
+       """
+Every `(`, `[` and `{` needs its partner `)`, `]`, `}`. When one is missing, HyperCode keeps
+reading the following lines as if they were inside the brackets, so the problem is reported
+at the opening bracket, which is usually where the fix belongs.
+
+    print("total:", total        # '(' never closed
+    print("total:", total)       # fixed
+
+A closing bracket with no opener is reported too; the fix removes it.
+""")
+
+_entry("HC0004", "error", "Unclosed string",
+       "This string is never closed.",
+       "A string runs until the same quote appears again; without it the rest of the line becomes text.",
+       """
+A string starts and ends with the same quote: `'…'`, `"…"`, or `\"\"\"…\"\"\"` for text over
+several lines. If the closing quote is missing, everything after the opening quote would be
+part of the string.
+
+    print("hello)       # the string is never closed
+    print("hello")      # fixed
+
+A quote inside a string can be written with a backslash (`"say \\"hi\\""`) or by using the
+other kind of quote (`'say "hi"'`).
+""")
+
+_entry("HC0005", "error", "Indentation",
+       lambda p: {
+           "unexpected": "This line is indented more than the block it belongs to.",
+           "missing": f"The '{p.get('keyword', 'block')}' line needs an indented block below it.",
+           "dedent": "This line's indentation doesn't match any block above it.",
+           "tab": "This line is indented with a tab; HyperCode uses spaces.",
+       }[p["kind"]],
+       "Indentation is how HyperCode knows which lines belong to which block.",
+       """
+Blocks are made of lines indented by the same amount below a line ending in ':'. The
+formatter uses 4 spaces per level. Four things can go wrong:
+
+- a line indented more than the lines around it (unexpected indent);
+- a line ending in ':' with nothing indented below it (add the block, or `pass`);
+- a line that steps back to an indentation no block above uses;
+- a tab character in the indentation (use spaces; the fix converts it).
+
+    def greet(name):
+    print("hi", name)        # needs indenting
+
+    def greet(name):
+        print("hi", name)    # fixed
+""")
+
+_entry("HC0006", "error", "Assignment in a condition",
+       "This condition uses '=', which stores a value. To compare, use '=='.",
+       "'=' gives a name a value; '==' asks whether two values are equal.",
+       """
+In a condition (`if`, `elif`, `while`, `assert`) you almost always want to compare.
+
+    if answer = 42:      # '=' stores a value
+    if answer == 42:     # '==' compares
+
+The quick fix changes '=' to '=='.
+""")
+
+_entry("HC0007", "hint", "Old print statement",
+       "This is the old 'print' statement from HyperCode 0.1. It still runs; the current form is print(…).",
+       "print is a function, so its values go in parentheses like any other call.",
+       """
+HyperCode 0.1 allowed `print "text"`. It still runs, but the current form is a function call,
+which also lets you pass `sep=` and `end=`.
+
+    print "hello"        # old form
+    print("hello")       # current form
+
+The quick fix rewrites the line.
+""")
+
+_entry("HC0008", "error", "Misspelled keyword",
+       lambda p: f"'{p['word']}' looks like the keyword '{p['keyword']}'.",
+       "Keywords have one exact spelling; a near miss is read as an ordinary name.",
+       """
+HyperCode recognised a word that is very close to a keyword and sits where that keyword
+belongs: `retrun` for `return`, `esle` for `else`, `whlie` for `while`, `elsif` for `elif`,
+or `function`/`func`/`fucntion` for `def`.
+
+    retrun total         # misspelled
+    return total         # fixed
+
+The quick fix replaces the word with the keyword.
+""")
+
+_entry("HC0009", "error", "Not in HyperCode",
+       lambda p: f"{p['feature']} isn't part of HyperCode. {p['instead']}",
+       "HyperCode keeps one obvious way to do each thing, so some features of other languages are left out.",
+       """
+HyperCode is shaped like Python but smaller on purpose. These are not part of it, and each has
+a HyperCode way instead:
+
+- `class` — use dictionaries and functions.
+- `lambda` — write a small `def`.
+- `with` — not needed: HyperCode programs don't open files.
+- `yield`, `async`/`await` — build and return a list.
+- `global`/`nonlocal` — return the new value from the function instead.
+- `del` — use `.pop()` on a list or dictionary.
+- decorators (`@…`) — call the function directly.
+- bitwise operators (`& | ^ ~ << >>`) — use `and`, `or`, `not`, or arithmetic.
+- `is` / `is not` — use `==` / `!=`.
+- the walrus `:=` — assign on its own line first.
+- sets and dict comprehensions — use a list or a dictionary built in a loop.
+""")
+
+_entry("HC1001", "error", "Unknown name",
+       _unknown_name,
+       "A name has to be given a value (or defined with def, or imported) before it can be used.",
+       """
+HyperCode looked for this name among the variables, functions and built-ins visible at this
+point and didn't find it. Often it's a typo, and the closest visible name is suggested.
+
+    message = "hi"
+    print(mesage)        # Did you mean 'message'?
+
+Inside a function, a name that is assigned anywhere in the function is local to it, so using
+it before the assignment is also reported here.
+""")
+
+_entry("HC1002", "warning", "Unused variable",
+       lambda p: f"'{p['name']}' is given a value but never used.",
+       "An unused variable is often a typo in a later line, or left over from an earlier version.",
+       """
+The variable is assigned inside a function but never read afterwards. If that's on purpose,
+name it `_` or remove the assignment; if not, check the lines below for a misspelling.
+
+    def area(w, h):
+        result = w * h
+        return w * h       # 'result' is never used
+""")
+
+_entry("HC1003", "error", "Wrong arguments",
+       _arguments,
+       "A function's parameters decide how many values a call must give it, and which names it accepts.",
+       """
+The call gives a function more or fewer values than it has parameters, or uses a keyword that
+isn't one of its parameter names. Parameters with a default (`def f(a, b=2)`) may be left out.
+
+    def greet(name, greeting="Hello"):
+        ...
+    greet()                      # needs at least 1 argument
+    greet("Ada", greating="Hi")  # Did you mean 'greeting'?
+""")
+
+_entry("HC1004", "error", "Misplaced keyword",
+       _misplaced,
+       "'return' leaves a function, and 'break'/'continue' steer a loop, so they only make sense inside one.",
+       """
+`return` ends a function and gives back a value; at the top level of a file there's no
+function to leave. `break` and `continue` control the nearest enclosing `for` or `while`
+loop; outside a loop there's nothing to break out of.
+""")
+
+_entry("HC2001", "error", "Wrong types",
+       _operator_types,
+       "Operators and built-ins work on particular types; HyperCode doesn't convert between them silently.",
+       """
+HyperCode won't guess how to combine different types. To join text and a number, convert the
+number first or use an f-string:
+
+    age = 7
+    print("age: " + age)          # str + int
+    print("age: " + str(age))     # convert
+    print(f"age: {age}")          # or an f-string
+
+To do arithmetic on text that holds a number, convert it with `int(...)` or `float(...)`.
+""")
+
+_entry("HC2002", "error", "Not a function",
+       lambda p: f"A value of type {_type_word(p['type'])} can't be called like a function.",
+       "Only functions can be called with (…); calling anything else usually means a name was reused.",
+       """
+Parentheses after a value call it. This value isn't a function — often because a variable
+has the same name as a function, or an operator is missing before a parenthesis.
+
+    total = 10
+    total(5)             # total is an int
+    2 (3 + 4)            # missing '*'
+""")
+
+_entry("HC2003", "error", "Index out of range",
+       _index,
+       "Indexes start at 0, so the last item of a list of n items is at n - 1.",
+       """
+A list, string or tuple with n items has indexes 0 … n-1, and -1 … -n from the end. Asking
+for any other index is out of range.
+
+    colours = ["red", "green"]
+    colours[2]           # only 0 and 1 exist
+    colours[-1]          # the last one: "green"
+
+Use `len(xs)` to check the size first, or loop with `for item in xs`.
+""")
+
+_entry("HC2004", "error", "Missing key",
+       _key,
+       "Looking up a key that isn't in a dictionary is an error; .get(key, default) returns a default instead.",
+       """
+A dictionary only has the keys that were put into it. Check with `key in d`, or use
+`d.get(key, default)` to get a default when the key is missing.
+
+    ages = {"ada": 36}
+    ages["bob"]                  # no such key
+    ages.get("bob", 0)           # 0
+""")
+
+_entry("HC2005", "error", "Division by zero",
+       lambda p: f"The right-hand side of '{p['op']}' is zero, and dividing by zero has no answer.",
+       "Division and modulo by zero are undefined, so HyperCode stops rather than guess.",
+       """
+`x / 0`, `x // 0` and `x % 0` have no answer. Check the divisor first:
+
+    if count != 0:
+        average = total / count
+""")
+
+_entry("HC2006", "error", "Unknown attribute",
+       lambda p: f"A {_type_word(p['type'])} has no method or attribute '{p['name']}'.{_did_you_mean(p)}",
+       "Each type has a fixed set of methods; HyperCode has no user-defined attributes.",
+       """
+Values of each type have a fixed set of methods — for example `str` has `upper`, `split`,
+`replace`…, `list` has `append`, `pop`, `sort`…, `dict` has `get`, `keys`, `items`….
+Modules have their own names (`math.sqrt`). A name after '.' that isn't one of these is
+reported here, with the closest existing name.
+""")
+
+_entry("HC2007", "error", "Recursion too deep",
+       lambda p: f"Function calls went more than {p['limit']} levels deep.",
+       "Each call waits for the one it made; without a stopping case, recursion never ends.",
+       """
+A function that calls itself needs a base case that returns without calling again, and each
+call should get closer to it.
+
+    def countdown(n):
+        if n == 0:               # base case
+            return
+        countdown(n - 1)         # gets closer to 0
+
+The limit (1,000 calls by default) keeps a runaway program from crashing.
+""")
+
+_entry("HC2008", "error", "Bad conversion",
+       _conversion,
+       "A conversion like int(text) only works when the text actually holds a number of that kind.",
+       """
+`int("42")` works; `int("forty")` and `int("4.2")` don't. Check the text first with
+`.isdigit()`, or convert with `float(...)` for decimals.
+
+    answer = input("Number: ")
+    if answer.isdigit():
+        n = int(answer)
+""")
+
+_entry("HC2009", "error", "Unpacking mismatch",
+       _unpack,
+       "Unpacking gives one value to each name, so the counts have to match.",
+       """
+`a, b = values` needs exactly two values on the right.
+
+    a, b = [1, 2, 3]     # three values, two names
+    a, b, c = [1, 2, 3]  # fixed
+""")
+
+_entry("HC2010", "error", "Error raised",
+       _raised,
+       "The program raised this error itself (with raise or assert), and no except caught it.",
+       """
+`raise Kind("message")` and a failed `assert condition, "message"` stop the program unless a
+`try`/`except` around them catches the error:
+
+    try:
+        check(age)
+    except ValueError as problem:
+        print("Please try again:", problem)
+""")
+
+_entry("HC3001", "error", "Time limit",
+       lambda p: f"The program was stopped after {p['seconds']:g} seconds, its time limit.",
+       "A time limit keeps a loop that never ends from running forever.",
+       """
+The program ran longer than its time limit (30 seconds unless `--timeout` says otherwise).
+Usually a `while` loop's condition never becomes False. Check that something inside the loop
+changes what the condition tests.
+""")
+
+_entry("HC3002", "error", "Size limit",
+       lambda p: f"A {p['what']} grew past the size limit of {p['limit']:,}.",
+       "A size limit keeps a runaway program from using up the computer's memory.",
+       """
+A string, list, dictionary or number became larger than the limit. This usually comes from a
+loop that keeps adding without stopping, or from repetition like `"x" * 10**9`.
+""")
+
+
+def entry(code: str) -> Entry:
+    return CATALOGUE[code]
+
+
+def diagnostic(code: str, span: Span | list, *, fixes=(), filename=None, related=(),
+               trace=(), severity: str | None = None, **params) -> Diagnostic:
+    """Build the diagnostic for `code` from its parameters."""
+    item = CATALOGUE[code]
+    if not isinstance(span, Span):
+        span = Span.from_loc(span)
+    return Diagnostic(
+        code=code,
+        severity=severity or item.severity,
+        title=item.title,
+        message=item.render_message(params),
+        span=span,
+        why=item.why,
+        fixes=tuple(fixes),
+        filename=filename,
+        related=tuple(related),
+        trace=tuple(trace),
+        params=params,
+    )
+
+
+# ------------------------------------------------------------------ fix builders
+# Fix titles are words too, so they live here with the messages.
+
+def replace_fix(title: str, span: Span, text: str, *, safe: bool = True) -> Fix:
+    return Fix(title, (TextEdit(span, text),), safe)
+
+
+def fix_rename(span: Span, old: str, new: str) -> Fix:
+    return replace_fix(f"Change '{old}' to '{new}'", span, new)
+
+
+def fix_insert(span: Span, text: str, title: str) -> Fix:
+    return replace_fix(title, Span(span.line, span.col, span.line, span.col), text)
+
+
+def fix_remove(span: Span, what: str) -> Fix:
+    return replace_fix(f"Remove {what}", span, "")
+
+
+def explain(code: str) -> str:
+    """The long form printed by `hcvm explain`."""
+    item = CATALOGUE[code.upper()]
+    return f"{item.code} · {item.title} ({item.severity})\n\n{item.why}\n\n{item.explanation}\n"
+
+
+__all__ = ["CATALOGUE", "Entry", "entry", "diagnostic", "explain", "replace_fix", "fix_rename",
+           "fix_insert", "fix_remove", "Related"]
