@@ -644,7 +644,8 @@ class FnGen:
         return b.load(res_p)
 
     def fcall(self, intrinsic, *args):
-        return self.b.call(self.mg.intrinsic(intrinsic, [F64]), list(args))
+        fnty = ir.FunctionType(F64, [F64] * len(args))
+        return self.b.call(self.mg.module.declare_intrinsic(intrinsic, [F64], fnty), list(args))
 
     def float_mod(self, vx, wx):
         """CPython float_rem."""
