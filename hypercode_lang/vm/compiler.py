@@ -1,0 +1,1123 @@
+"""IR (spec §6) -> Code: flat instruction lists with resolved variable slots and a line table.
+
+Scopes follow Python: a name assigned in a function is local to it; a name an inner function
+reads from an enclosing function becomes a cell; everything else is a module global. Module
+globals live in one slot list per module, which is the module frame's own slot list, so top-level
+code uses the same fast slot instructions as function bodies.
+"""
+from __future__ import annotations
+
+from . import opcodes as O
+from .values import ERROR_PARENTS
+
+OPI = O.OPERATOR_INDEX
+_CMP_OPS = frozenset(range(O.FIRST_COMPARE, len(O.OPERATORS)))
+
+
+class Code:
+    """Compiled code of a module, a function or a list comprehension."""
+
+    __slots__ = ("name", "filename", "instrs", "locs", "consts", "nparams", "param_names",
+                 "varnames", "nlocals", "freevars", "is_module", "global_names", "loc")
+
+    def __init__(self, name, filename):
+        self.name = name
+        self.filename = filename
+        self.instrs = []        # [(opcode, arg)]
+        self.locs = []          # parallel: [line, col, end_line, end_col] per instruction
+        self.consts = []        # every constant used (for the disassembler)
+        self.nparams = 0
+        self.param_names = ()
+        self.varnames = []      # slot -> name (params, locals, then free variables)
+        self.nlocals = 0        # params + locals (free variables follow)
+        self.freevars = ()
+        self.is_module = False
+        self.global_names = []  # module code only: global slot -> name
+        self.loc = None
+
+    def __repr__(self):
+        return f"<code {self.name} ({len(self.instrs)} instructions)>"
+
+
+class CompileError(Exception):
+    """The IR breaks the contract (the parser/checker should never let this happen)."""
+
+
+def kind_of(node):
+    for k in node:
+        if k != "loc":
+            return k
+    raise CompileError(f"IR node without a kind: {node!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Scope analysis
+
+
+class Scope:
+    def __init__(self, kind, parent, node=None):
+        self.kind = kind          # "module" | "function"
+        self.parent = parent
+        self.node = node
+        self.params = []
+        self.assigned = set()
+        self.used = set()
+        self.cells = set()        # own locals captured by inner functions
+        self.frees = []           # names taken from enclosing functions
+        self.children = []
+
+    def is_local(self, name):
+        return self.kind == "function" and (name in self.assigned or name in self.params)
+
+
+class ScopeBuilder:
+    def __init__(self):
+        self.scopes = {}  # id(node) -> Scope
+
+    def build(self, program):
+        top = Scope("module", None, program)
+        self.scopes[id(program)] = top
+        self.stmts(program.get("body") or [], top)
+        self.resolve(top)
+        return top
+
+    def resolve(self, scope):
+        for child in scope.children:
+            self.resolve(child)
+        if scope.kind != "function":
+            return
+        for name in sorted(scope.used):
+            if scope.is_local(name) or name in scope.frees:
+                continue
+            chain = [scope]
+            p = scope.parent
+            while p is not None and p.kind == "function" and not p.is_local(name):
+                chain.append(p)
+                p = p.parent
+            if p is not None and p.kind == "function":
+                p.cells.add(name)
+                for s in chain:
+                    if name not in s.frees:
+                        s.frees.append(name)
+
+    # statements
+    def stmts(self, body, sc):
+        for s in body:
+            self.stmt(s, sc)
+
+    def target(self, t, sc):
+        k = kind_of(t)
+        if k == "var":
+            sc.assigned.add(t["var"])
+        elif k in ("tuple", "list"):
+            for x in t[k]:
+                self.target(x, sc)
+        elif k == "star":
+            if t["star"]:
+                sc.assigned.add(t["star"])
+        else:
+            self.expr(t, sc)
+
+    def stmt(self, s, sc):
+        k = kind_of(s)
+        v = s[k]
+        if k == "expr" or k == "return" or k == "raise":
+            if v is not None:
+                self.expr(v, sc)
+        elif k == "assign":
+            self.expr(v["value"], sc)
+            for t in v["targets"]:
+                self.target(t, sc)
+        elif k == "augassign":
+            self.expr(v["value"], sc)
+            self.target(v["target"], sc)
+            self.expr(v["target"], sc)
+        elif k in ("if", "while"):
+            self.expr(v["test"], sc)
+            self.stmts(v.get("body") or [], sc)
+            self.stmts(v.get("orelse") or [], sc)
+        elif k == "for":
+            self.expr(v["iter"], sc)
+            self.target(v["target"], sc)
+            self.stmts(v.get("body") or [], sc)
+            self.stmts(v.get("orelse") or [], sc)
+        elif k == "def":
+            sc.assigned.add(v["name"])
+            for p in v["params"]:
+                if p.get("default") is not None:
+                    self.expr(p["default"], sc)
+            fs = Scope("function", sc, s)
+            fs.params = [p["name"] for p in v["params"]]
+            sc.children.append(fs)
+            self.scopes[id(s)] = fs
+            self.stmts(v.get("body") or [], fs)
+        elif k == "import":
+            sc.assigned.add(v)
+        elif k == "match":
+            self.expr(v["subject"], sc)
+            for c in v["cases"]:
+                self.pattern(c["pattern"], sc)
+                if c.get("guard") is not None:
+                    self.expr(c["guard"], sc)
+                self.stmts(c.get("body") or [], sc)
+        elif k == "try":
+            self.stmts(v.get("body") or [], sc)
+            for h in v.get("handlers") or []:
+                if h.get("name"):
+                    sc.assigned.add(h["name"])
+                self.stmts(h.get("body") or [], sc)
+            self.stmts(v.get("orelse") or [], sc)
+            self.stmts(v.get("finally") or [], sc)
+        elif k == "assert":
+            self.expr(v["test"], sc)
+            if v.get("msg") is not None:
+                self.expr(v["msg"], sc)
+        elif k in ("break", "continue", "pass"):
+            pass
+        else:
+            raise CompileError(f"unknown statement kind {k!r}")
+
+    def pattern(self, p, sc):
+        k = kind_of(p)
+        v = p[k]
+        if k == "capture":
+            sc.assigned.add(v)
+        elif k == "star":
+            if v:
+                sc.assigned.add(v)
+        elif k in ("or", "sequence"):
+            for x in v:
+                self.pattern(x, sc)
+        elif k == "as":
+            self.pattern(v["pattern"], sc)
+            sc.assigned.add(v["name"])
+        elif k == "value":
+            self.expr(v, sc)
+
+    def expr(self, e, sc):
+        if e is None:
+            return
+        k = kind_of(e)
+        v = e[k]
+        if k == "var":
+            sc.used.add(v)
+        elif k == "const":
+            pass
+        elif k == "listcomp":
+            self.expr(v["iter"], sc)
+            cs = Scope("function", sc, e)
+            cs.params = [".0"]
+            sc.children.append(cs)
+            self.scopes[id(e)] = cs
+            self.target(v["target"], cs)
+            for c in v.get("ifs") or []:
+                self.expr(c, cs)
+            self.expr(v["elt"], cs)
+        elif k == "fstring":
+            for part in v:
+                if isinstance(part, dict):
+                    self.expr(part["value"], sc)
+        elif k == "dict":
+            for kk, vv in v:
+                self.expr(kk, sc)
+                self.expr(vv, sc)
+        elif k in ("list", "tuple"):
+            for x in v:
+                self.expr(x, sc)
+        elif k == "call":
+            self.expr(v["func"], sc)
+            for a in v.get("args") or []:
+                self.expr(a, sc)
+            for a in (v.get("kwargs") or {}).values():
+                self.expr(a, sc)
+        elif k == "boolop":
+            for x in v["values"]:
+                self.expr(x, sc)
+        elif k == "compare":
+            self.expr(v["left"], sc)
+            for x in v["comparators"]:
+                self.expr(x, sc)
+        elif k == "binop":
+            self.expr(v["left"], sc)
+            self.expr(v["right"], sc)
+        elif k == "unary":
+            self.expr(v["operand"], sc)
+        elif k == "attr":
+            self.expr(v["value"], sc)
+        elif k == "index":
+            self.expr(v["value"], sc)
+            self.expr(v["index"], sc)
+        elif k == "slice":
+            for f in ("value", "lower", "upper", "step"):
+                self.expr(v.get(f), sc)
+        elif k == "ifexp":
+            for f in ("test", "body", "orelse"):
+                self.expr(v[f], sc)
+        else:
+            raise CompileError(f"unknown expression kind {k!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Code generation
+
+
+_NO = object()
+
+
+class _Free:
+    """Placeholder slot of a free variable until the function's locals are all known."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<free {self.name}>"
+
+
+class Label:
+    __slots__ = ("pos",)
+
+    def __init__(self):
+        self.pos = None
+
+
+_FOLDABLE = {
+    "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b, "floordiv": lambda a, b: a // b, "mod": lambda a, b: a % b,
+}
+_NUM = (int, float)
+
+
+def _foldable_const(v):
+    return type(v) in _NUM and (type(v) is float or abs(v) < 1 << 64)
+
+
+class FunctionCompiler:
+    def __init__(self, unit, scope, code, builder):
+        self.unit = unit
+        self.scope = scope
+        self.code = code
+        self.builder = builder
+        self.instrs = code.instrs
+        self.locs = code.locs
+        self.slots = {}
+        self.fblocks = []   # ("loop", continue_label, break_label, has_iter) | ("try",) | ("finally", body)
+        self.barrier = -1   # an instruction index a label points at: no fusing across it
+        self.ntemps = 0
+        self.loc = None
+
+    # -- slots
+    def slot(self, name):
+        s = self.slots.get(name)
+        if s is None:
+            s = len(self.code.varnames)
+            self.slots[name] = s
+            self.code.varnames.append(name)
+        return s
+
+    def temp(self):
+        self.ntemps += 1
+        return self.slot(f".t{self.ntemps}")
+
+    def access(self, name):
+        """("fast"|"deref"|"global", slot) for a name read or written in this scope.
+
+        A free variable's slot is a _Free placeholder until the function's locals are known.
+        """
+        sc = self.scope
+        if sc.kind == "module":
+            return "fast", self.unit.global_slot(name)
+        if name in sc.frees:
+            return "deref", _Free(name)
+        if name in sc.cells:
+            return "deref", self.slots[name]
+        if sc.is_local(name):
+            return "fast", self.slots[name]
+        return "global", self.unit.global_slot(name)
+
+    def cell_source(self, name):
+        """Where the cell of name lives in this frame (for a closure being made here)."""
+        if name in self.scope.frees:
+            return _Free(name)
+        return self.slots[name]
+
+    # -- emission
+    def emit(self, op, arg=None, loc=None):
+        ins = self.instrs
+        n = len(ins)
+        if n and n != self.barrier:
+            pop, parg = ins[-1]
+            fused = self.fuse(pop, parg, op, arg)
+            if fused is not None:
+                ins[-1] = fused
+                if op == O.BINARY or op == O.BINARY_SUBSCR:
+                    self.locs[-1] = loc if loc is not None else self.loc
+                return n - 1
+        ins.append((op, arg))
+        self.locs.append(loc if loc is not None else self.loc)
+        return n
+
+    def fuse(self, pop, parg, op, arg):
+        if op == O.LOAD_FAST:
+            if pop == O.LOAD_FAST:
+                return O.LOAD_FAST2, (parg, arg)
+        elif op == O.LOAD_CONST:
+            if pop == O.LOAD_FAST:
+                return O.LOAD_FAST_CONST, (parg, arg)
+        elif op == O.BINARY:
+            if pop == O.LOAD_FAST2:
+                return O.BIN_FF, (arg, parg[0], parg[1])
+            if pop == O.LOAD_FAST_CONST:
+                return O.BIN_FC, (arg, parg[0], parg[1])
+        elif op == O.BINARY_SUBSCR:
+            if pop == O.LOAD_FAST2:
+                return O.SUBSCR_FF, parg
+            if pop == O.LOAD_FAST_CONST:
+                return O.SUBSCR_FC, parg
+        elif op == O.POP_JUMP_IF_FALSE:
+            if pop == O.BIN_FC and parg[0] in _CMP_OPS:
+                return O.CMP_FC_JUMP, (parg[0], parg[1], parg[2], arg)
+            if pop == O.BIN_FF and parg[0] in _CMP_OPS:
+                return O.CMP_FF_JUMP, (parg[0], parg[1], parg[2], arg)
+            if pop == O.BINARY and parg in _CMP_OPS:
+                return O.CMP_JUMP, (parg, arg)
+        elif op == O.STORE_FAST:
+            if pop == O.BIN_FC:
+                if parg[0] == OPI["add"] and parg[1] == arg and type(parg[2]) in _NUM:
+                    return O.INC_FAST, (arg, parg[2])
+                return O.BIN_FC_STORE, parg + (arg,)
+            if pop == O.BIN_FF:
+                return O.BIN_FF_STORE, parg + (arg,)
+            if pop == O.BINARY:
+                return O.BINARY_STORE, (parg, arg)
+        elif op == O.RETURN_VALUE:
+            if pop == O.LOAD_FAST:
+                return O.RETURN_FAST, parg
+        return None
+
+    def label(self):
+        return Label()
+
+    def bind(self, label):
+        label.pos = len(self.instrs)
+        self.barrier = label.pos
+
+    def finish(self):
+        ins = self.instrs
+        for i, (op, arg) in enumerate(ins):
+            if op in O.JUMPS:
+                if isinstance(arg, tuple):
+                    t = arg[-1]
+                    ins[i] = (op, arg[:-1] + (t.pos,))
+                else:
+                    ins[i] = (op, arg.pos)
+        # the line table must be total
+        last = self.code.loc or [1, 1, 1, 1]
+        for i, loc in enumerate(self.locs):
+            if loc is None:
+                self.locs[i] = last
+            else:
+                last = loc
+
+    def const(self, value, loc=None):
+        consts = self.code.consts
+        if not any(type(c) is type(value) and c == value for c in consts):
+            consts.append(value)
+        self.emit(O.LOAD_CONST, value, loc)
+
+    # -- statements
+    def body(self, stmts):
+        for s in stmts or ():
+            self.stmt(s)
+
+    def stmt(self, s):
+        k = kind_of(s)
+        v = s[k]
+        loc = s.get("loc")
+        if loc is not None:
+            self.loc = loc
+        self.current_stmt = s
+        getattr(self, "s_" + k)(v, loc)
+
+    def s_expr(self, v, loc):
+        self.expr(v)
+        self.emit(O.POP_TOP, None, loc)
+
+    def s_pass(self, v, loc):
+        pass
+
+    def s_assign(self, v, loc):
+        self.expr(v["value"])
+        targets = v["targets"]
+        for i, t in enumerate(targets):
+            if i < len(targets) - 1:
+                self.emit(O.DUP_TOP, None, loc)
+            self.store(t)
+
+    def store(self, t):
+        k = kind_of(t)
+        v = t[k]
+        loc = t.get("loc")
+        if k == "var":
+            how, slot = self.access(v)
+            if how == "fast":
+                self.emit(O.STORE_FAST, slot, loc)
+            elif how == "deref":
+                self.emit(O.STORE_DEREF, slot, loc)
+            else:
+                raise CompileError(f"cannot assign global {v!r} here")
+        elif k in ("tuple", "list"):
+            self.emit(O.UNPACK, len(v), loc)
+            for x in v:
+                self.store(x)
+        elif k == "index":
+            self.expr(v["value"])
+            self.expr(v["index"])
+            self.emit(O.STORE_SUBSCR, None, loc)
+        elif k == "slice":
+            self.expr(v["value"])
+            self.slice_bounds(v)
+            self.emit(O.STORE_SLICE, None, loc)
+        else:
+            raise CompileError(f"cannot assign to {k!r}")
+
+    def s_augassign(self, v, loc):
+        t = v["target"]
+        k = kind_of(t)
+        op = OPI[v["op"]]
+        if k == "var":
+            self.load_name(t["var"], t.get("loc"))
+            self.expr(v["value"])
+            self.emit(O.INPLACE, op, loc)
+            self.store(t)
+        elif k == "index":
+            tv = t["index"]
+            self.expr(tv["value"])
+            self.expr(tv["index"])
+            tc, ti = self.temp(), self.temp()
+            self.emit(O.STORE_FAST, ti, loc)
+            self.emit(O.STORE_FAST, tc, loc)
+            self.emit(O.LOAD_FAST, tc, t.get("loc"))
+            self.emit(O.LOAD_FAST, ti, t.get("loc"))
+            self.emit(O.BINARY_SUBSCR, None, t.get("loc"))
+            self.expr(v["value"])
+            self.emit(O.INPLACE, op, loc)
+            self.emit(O.LOAD_FAST, tc, loc)
+            self.emit(O.LOAD_FAST, ti, loc)
+            self.emit(O.STORE_SUBSCR, None, loc)
+        elif k == "slice":
+            raise CompileError("augmented assignment to a slice")
+        else:
+            raise CompileError(f"cannot assign to {k!r}")
+
+    def s_if(self, v, loc):
+        orelse = v.get("orelse") or []
+        end = self.label()
+        els = self.label() if orelse else end
+        self.cond_jump(v["test"], els)
+        self.body(v.get("body"))
+        if orelse:
+            self.emit(O.JUMP, end)
+            self.bind(els)
+            self.body(orelse)
+        self.bind(end)
+
+    def cond_jump(self, test, target):
+        """Jump to target when test is false."""
+        k = kind_of(test)
+        if k == "unary" and test["unary"]["op"] == "not":
+            self.expr(test["unary"]["operand"])
+            self.emit(O.POP_JUMP_IF_TRUE, target, test.get("loc"))
+            return
+        self.expr(test)
+        self.emit(O.POP_JUMP_IF_FALSE, target, test.get("loc"))
+
+    def s_while(self, v, loc):
+        top, brk, cont = self.label(), self.label(), self.label()
+        orelse = v.get("orelse") or []
+        self.bind(top)
+        self.bind(cont)
+        else_l = self.label() if orelse else brk
+        self.cond_jump(v["test"], else_l)
+        self.fblocks.append(("loop", top, brk, False))
+        self.body(v.get("body"))
+        self.fblocks.pop()
+        self.emit(O.JUMP_BACK, top, loc)
+        if orelse:
+            self.bind(else_l)
+            self.body(orelse)
+        self.bind(brk)
+
+    def s_for(self, v, loc):
+        self.expr(v["iter"])
+        self.emit(O.GET_ITER, None, v["iter"].get("loc"))
+        top, brk, done = self.label(), self.label(), self.label()
+        self.bind(top)
+        t = v["target"]
+        if kind_of(t) == "var" and self.access(t["var"])[0] == "fast":
+            self.emit(O.FOR_ITER_STORE, (self.access(t["var"])[1], done), t.get("loc"))
+        else:
+            self.emit(O.FOR_ITER, done, t.get("loc"))
+            self.store(t)
+        self.fblocks.append(("loop", top, brk, True))
+        self.body(v.get("body"))
+        self.fblocks.pop()
+        self.emit(O.JUMP_BACK, top, loc)
+        self.bind(done)
+        self.body(v.get("orelse"))
+        self.bind(brk)
+
+    def unwind_to_loop(self, loc, is_break):
+        """Emit what leaving try blocks needs on the way to the innermost loop; return it."""
+        for i in range(len(self.fblocks) - 1, -1, -1):
+            fb = self.fblocks[i]
+            if fb[0] == "loop":
+                return fb
+            self.unwind_one(fb, i, loc)
+        raise CompileError("break/continue outside a loop")
+
+    def unwind_one(self, fb, i, loc):
+        if fb[0] == "try":
+            self.emit(O.POP_BLOCK, None, loc)
+        elif fb[0] == "finally":
+            self.emit(O.POP_BLOCK, None, loc)
+            saved = self.fblocks
+            self.fblocks = saved[:i]
+            self.body(fb[1])
+            self.fblocks = saved
+            self.loc = loc
+        elif fb[0] == "handler":
+            pass
+
+    def s_break(self, v, loc):
+        fb = self.unwind_to_loop(loc, True)
+        if fb[3]:
+            self.emit(O.POP_TOP, None, loc)   # the loop's iterator
+        self.emit(O.JUMP, fb[2], loc)
+
+    def s_continue(self, v, loc):
+        fb = self.unwind_to_loop(loc, False)
+        self.emit(O.JUMP_BACK, fb[1], loc)
+
+    def s_return(self, v, loc):
+        if self.scope.kind != "function":
+            raise CompileError("return outside a function")
+        if v is None:
+            self.const(None, loc)
+        else:
+            self.expr(v)
+        if any(fb[0] in ("try", "finally") for fb in self.fblocks):
+            tmp = self.temp()
+            self.emit(O.STORE_FAST, tmp, loc)
+            for i in range(len(self.fblocks) - 1, -1, -1):
+                self.unwind_one(self.fblocks[i], i, loc)
+            self.emit(O.LOAD_FAST, tmp, loc)
+        self.emit(O.RETURN_VALUE, None, loc)
+
+    def s_def(self, v, loc):
+        fscope = self.builder.scopes[id(self.current_stmt)]
+        ndef = 0
+        for p in v["params"]:
+            if p.get("default") is not None:
+                self.expr(p["default"])
+                ndef += 1
+        code = self.unit.compile_function(fscope, v["name"], v.get("body") or [], loc)
+        cells = tuple(self.cell_source(n) for n in fscope.frees)
+        self.emit(O.MAKE_FUNCTION, (code, ndef, cells), loc)
+        self.store({"var": v["name"], "loc": loc})
+
+    def s_import(self, v, loc):
+        self.emit(O.IMPORT, v, loc)
+        self.store({"var": v, "loc": loc})
+
+    def s_raise(self, v, loc):
+        if v is None:
+            for fb in reversed(self.fblocks):
+                if fb[0] == "handler":
+                    self.emit(O.LOAD_FAST, fb[1], loc)
+                    self.emit(O.RAISE, 1, loc)
+                    return
+            self.emit(O.RAISE, 0, loc)
+            return
+        self.expr(v)
+        self.emit(O.RAISE, 1, loc)
+
+    def s_assert(self, v, loc):
+        ok = self.label()
+        self.cond_jump_true(v["test"], ok)
+        if v.get("msg") is not None:
+            self.expr(v["msg"])
+            self.emit(O.ASSERT_FAIL, 1, loc)
+        else:
+            self.emit(O.ASSERT_FAIL, 0, loc)
+        self.bind(ok)
+
+    def cond_jump_true(self, test, target):
+        self.expr(test)
+        self.emit(O.POP_JUMP_IF_TRUE, target, test.get("loc"))
+
+    def s_try(self, v, loc):
+        fin = v.get("finally") or []
+        handlers = v.get("handlers") or []
+        orelse = v.get("orelse") or []
+        if fin:
+            fin_exc = self.label()
+            self.emit(O.SETUP_EXCEPT, fin_exc, loc)
+            self.fblocks.append(("finally", fin))
+        if handlers:
+            self.try_except(v.get("body") or [], handlers, orelse, loc)
+        else:
+            self.body(v.get("body"))
+            self.body(orelse)
+        if fin:
+            self.fblocks.pop()
+            self.emit(O.POP_BLOCK, None, loc)
+            self.body(fin)
+            after = self.label()
+            self.emit(O.JUMP, after, loc)
+            self.bind(fin_exc)
+            tmp = self.temp()
+            self.emit(O.STORE_FAST, tmp, loc)
+            self.body(fin)
+            self.emit(O.LOAD_FAST, tmp, loc)
+            self.emit(O.RERAISE, None, loc)
+            self.bind(after)
+
+    def try_except(self, body, handlers, orelse, loc):
+        h_label, done = self.label(), self.label()
+        self.emit(O.SETUP_EXCEPT, h_label, loc)
+        self.fblocks.append(("try",))
+        self.body(body)
+        self.fblocks.pop()
+        self.emit(O.POP_BLOCK, None, loc)
+        self.body(orelse)
+        self.emit(O.JUMP, done, loc)
+        self.bind(h_label)
+        exc = self.temp()
+        self.emit(O.STORE_FAST, exc, loc)
+        for h in handlers:
+            nxt = self.label()
+            hloc = h.get("loc", loc)
+            kind = h.get("kind")
+            if kind is not None:
+                self.emit(O.LOAD_FAST, exc, hloc)
+                self.emit(O.EXC_MATCH, kind, hloc)
+                self.emit(O.POP_JUMP_IF_FALSE, nxt, hloc)
+            if h.get("name"):
+                self.emit(O.LOAD_FAST, exc, hloc)
+                self.store({"var": h["name"], "loc": hloc})
+            self.fblocks.append(("handler", exc))
+            self.body(h.get("body"))
+            self.fblocks.pop()
+            self.emit(O.JUMP, done, hloc)
+            self.bind(nxt)
+            if kind is None:
+                break
+        self.emit(O.LOAD_FAST, exc, loc)
+        self.emit(O.RERAISE, None, loc)
+        self.bind(done)
+
+    def s_match(self, v, loc):
+        self.expr(v["subject"])
+        subj = self.temp()
+        self.emit(O.STORE_FAST, subj, loc)
+        end = self.label()
+        for case in v["cases"]:
+            nxt = self.label()
+            self.pattern(case["pattern"], subj, nxt)
+            if case.get("guard") is not None:
+                self.cond_jump(case["guard"], nxt)
+            self.body(case.get("body"))
+            self.emit(O.JUMP, end, loc)
+            self.bind(nxt)
+        self.bind(end)
+
+    def pattern(self, p, subj, fail):
+        """Emit a test of the value in slot subj against p; jump to fail when it does not match."""
+        k = kind_of(p)
+        v = p[k]
+        loc = p.get("loc")
+        if k == "wildcard":
+            return
+        if k == "capture":
+            self.emit(O.LOAD_FAST, subj, loc)
+            self.store({"var": v, "loc": loc})
+        elif k == "const":
+            self.emit(O.LOAD_FAST, subj, loc)
+            if v is None or v is True or v is False:
+                self.emit(O.MATCH_IS, v, loc)
+            else:
+                self.const(v, loc)
+                self.emit(O.BINARY, OPI["eq"], loc)
+            self.emit(O.POP_JUMP_IF_FALSE, fail, loc)
+        elif k == "value":
+            self.emit(O.LOAD_FAST, subj, loc)
+            self.expr(v)
+            self.emit(O.BINARY, OPI["eq"], loc)
+            self.emit(O.POP_JUMP_IF_FALSE, fail, loc)
+        elif k == "as":
+            self.pattern(v["pattern"], subj, fail)
+            self.emit(O.LOAD_FAST, subj, loc)
+            self.store({"var": v["name"], "loc": loc})
+        elif k == "or":
+            ok = self.label()
+            for i, alt in enumerate(v):
+                if i == len(v) - 1:
+                    self.pattern(alt, subj, fail)
+                else:
+                    nxt = self.label()
+                    self.pattern(alt, subj, nxt)
+                    self.emit(O.JUMP, ok, loc)
+                    self.bind(nxt)
+            self.bind(ok)
+        elif k == "sequence":
+            star = [i for i, x in enumerate(v) if kind_of(x) == "star"]
+            n = len(v) - len(star)
+            self.emit(O.LOAD_FAST, subj, loc)
+            self.emit(O.MATCH_SEQ, (n, bool(star)), loc)
+            self.emit(O.POP_JUMP_IF_FALSE, fail, loc)
+            si = star[0] if star else None
+            for i, item in enumerate(v):
+                ik = kind_of(item)
+                if ik == "wildcard":
+                    continue
+                if ik == "star":
+                    if not item["star"]:
+                        continue
+                    self.emit(O.LOAD_FAST, subj, loc)
+                    self.const(si, loc)
+                    after = len(v) - si - 1
+                    self.const(-after if after else None, loc)
+                    self.const(None, loc)
+                    self.emit(O.GET_SLICE, None, loc)
+                    self.emit(O.BUILD_LIST, -1, loc)   # list(slice)
+                    self.store({"var": item["star"], "loc": item.get("loc", loc)})
+                    continue
+                idx = i if si is None or i < si else i - len(v)
+                self.emit(O.LOAD_FAST, subj, loc)
+                self.const(idx, loc)
+                self.emit(O.BINARY_SUBSCR, None, loc)
+                t = self.temp()
+                self.emit(O.STORE_FAST, t, loc)
+                self.pattern(item, t, fail)
+        else:
+            raise CompileError(f"unknown pattern kind {k!r}")
+
+    # -- expressions
+    def load_name(self, name, loc):
+        how, slot = self.access(name)
+        if how == "fast":
+            self.emit(O.LOAD_FAST, slot, loc)
+        elif how == "deref":
+            self.emit(O.LOAD_DEREF, slot, loc)
+        else:
+            self.emit(O.LOAD_GLOBAL, slot, loc)
+
+    def fold(self, e):
+        """The constant value of e if it is a foldable constant expression, else a sentinel."""
+        k = kind_of(e)
+        if k == "const":
+            return e["const"]
+        if k == "unary" and e["unary"]["op"] == "neg":
+            x = self.fold(e["unary"]["operand"])
+            if x is not _NO and type(x) in _NUM:
+                return -x
+        if k == "binop":
+            op = e["binop"]["op"]
+            a = self.fold(e["binop"]["left"])
+            if a is _NO or not _foldable_const(a):
+                return _NO
+            b = self.fold(e["binop"]["right"])
+            if b is _NO or not _foldable_const(b):
+                return _NO
+            if op == "pow":
+                if type(a) is int and type(b) is int and 0 <= b <= 64 and abs(a) < 1 << 16:
+                    return a ** b
+                return _NO
+            if op in ("div", "floordiv", "mod") and b == 0:
+                return _NO
+            f = _FOLDABLE.get(op)
+            if f is not None:
+                r = f(a, b)
+                if type(r) is int and abs(r) >= 1 << 128:
+                    return _NO
+                return r
+        return _NO
+
+    def expr(self, e):
+        k = kind_of(e)
+        v = e[k]
+        loc = e.get("loc") or self.loc
+        if k in ("binop", "unary"):
+            c = self.fold(e)
+            if c is not _NO:
+                self.const(c, loc)
+                return
+        getattr(self, "e_" + k)(v, loc, e)
+
+    def e_const(self, v, loc, e):
+        self.const(v, loc)
+
+    def e_var(self, v, loc, e):
+        self.load_name(v, loc)
+
+    def e_binop(self, v, loc, e):
+        self.expr(v["left"])
+        self.expr(v["right"])
+        self.emit(O.BINARY, OPI[v["op"]], loc)
+
+    def e_unary(self, v, loc, e):
+        self.expr(v["operand"])
+        self.emit({"neg": O.UNARY_NEG, "pos": O.UNARY_POS, "not": O.UNARY_NOT}[v["op"]], None, loc)
+
+    def e_boolop(self, v, loc, e):
+        end = self.label()
+        op = O.JUMP_IF_FALSE_OR_POP if v["op"] == "and" else O.JUMP_IF_TRUE_OR_POP
+        vals = v["values"]
+        for i, x in enumerate(vals):
+            self.expr(x)
+            if i < len(vals) - 1:
+                self.emit(op, end, loc)
+        self.bind(end)
+
+    def e_compare(self, v, loc, e):
+        ops = v["ops"]
+        comps = v["comparators"]
+        self.expr(v["left"])
+        if len(ops) == 1:
+            self.expr(comps[0])
+            self.emit(O.BINARY, OPI[ops[0]], loc)
+            return
+        cleanup, end = self.label(), self.label()
+        for i, (op, c) in enumerate(zip(ops, comps)):
+            self.expr(c)
+            if i < len(ops) - 1:
+                self.emit(O.DUP_TOP, None, loc)
+                self.emit(O.ROT_THREE, None, loc)
+                self.emit(O.BINARY, OPI[op], loc)
+                self.emit(O.JUMP_IF_FALSE_OR_POP, cleanup, loc)
+            else:
+                self.emit(O.BINARY, OPI[op], loc)
+        self.emit(O.JUMP, end, loc)
+        self.bind(cleanup)
+        self.emit(O.ROT_TWO, None, loc)
+        self.emit(O.POP_TOP, None, loc)
+        self.bind(end)
+
+    def e_call(self, v, loc, e):
+        func = v["func"]
+        args = v.get("args") or []
+        kwargs = v.get("kwargs") or {}
+        kwnames = tuple(kwargs) or None
+        if kind_of(func) == "attr":
+            self.expr(func["attr"]["value"])
+            for a in args:
+                self.expr(a)
+            for a in kwargs.values():
+                self.expr(a)
+            self.emit(O.CALL_METHOD, (func["attr"]["name"], len(args), kwnames), loc)
+            return
+        self.expr(func)
+        for a in args:
+            self.expr(a)
+        for a in kwargs.values():
+            self.expr(a)
+        if kwnames:
+            self.emit(O.CALL_KW, (len(args), kwnames), loc)
+        else:
+            self.emit(O.CALL, len(args), loc)
+
+    def e_attr(self, v, loc, e):
+        self.expr(v["value"])
+        self.emit(O.GET_ATTR, v["name"], loc)
+
+    def e_index(self, v, loc, e):
+        self.expr(v["value"])
+        self.expr(v["index"])
+        self.emit(O.BINARY_SUBSCR, None, loc)
+
+    def slice_bounds(self, v):
+        for f in ("lower", "upper", "step"):
+            x = v.get(f)
+            if x is None:
+                self.const(None)
+            else:
+                self.expr(x)
+
+    def e_slice(self, v, loc, e):
+        self.expr(v["value"])
+        self.slice_bounds(v)
+        self.emit(O.GET_SLICE, None, loc)
+
+    def e_list(self, v, loc, e):
+        for x in v:
+            self.expr(x)
+        self.emit(O.BUILD_LIST, len(v), loc)
+
+    def e_tuple(self, v, loc, e):
+        if all(kind_of(x) == "const" for x in v):
+            self.const(tuple(x["const"] for x in v), loc)
+            return
+        for x in v:
+            self.expr(x)
+        self.emit(O.BUILD_TUPLE, len(v), loc)
+
+    def e_dict(self, v, loc, e):
+        for kk, vv in v:
+            self.expr(kk)
+            self.expr(vv)
+        self.emit(O.BUILD_DICT, len(v), loc)
+
+    def e_ifexp(self, v, loc, e):
+        els, end = self.label(), self.label()
+        self.cond_jump(v["test"], els)
+        self.expr(v["body"])
+        self.emit(O.JUMP, end, loc)
+        self.bind(els)
+        self.expr(v["orelse"])
+        self.bind(end)
+
+    def e_fstring(self, v, loc, e):
+        n = 0
+        for part in v:
+            if isinstance(part, str):
+                if part:
+                    self.const(part, loc)
+                    n += 1
+            else:
+                self.expr(part["value"])
+                self.emit(O.FORMAT, (part.get("spec") or "", part.get("conv")), part["value"].get("loc", loc))
+                n += 1
+        if n == 0:
+            self.const("", loc)
+        elif n > 1:
+            self.emit(O.BUILD_STRING, n, loc)
+
+    def e_listcomp(self, v, loc, e):
+        cscope = self.builder.scopes[id(e)]
+        code = self.unit.compile_listcomp(cscope, v, loc)
+        cells = tuple(self.cell_source(n) for n in cscope.frees)
+        self.emit(O.MAKE_FUNCTION, (code, 0, cells), loc)
+        self.expr(v["iter"])
+        self.emit(O.GET_ITER, None, v["iter"].get("loc", loc))
+        self.emit(O.CALL, 1, loc)
+
+
+class Unit:
+    """Compiles one module (one .hc file) into Code objects."""
+
+    def __init__(self, program, filename):
+        self.program = program
+        self.filename = filename
+        self.builder = ScopeBuilder()
+        self.top = self.builder.build(program)
+        self.module_code = Code("<module>", filename)
+        self.module_code.is_module = True
+        self.gslots = {}
+
+    def global_slot(self, name):
+        s = self.gslots.get(name)
+        if s is None:
+            s = len(self.module_code.global_names)
+            self.gslots[name] = s
+            self.module_code.global_names.append(name)
+        return s
+
+    def compile(self):
+        code = self.module_code
+        code.loc = [1, 1, 1, 1]
+        fc = FunctionCompiler(self, self.top, code, self.builder)
+        fc.slots = self.gslots
+        # the module's slot list *is* its global list
+        fc.slot = self.global_slot
+        for name in sorted(self.top.assigned):
+            self.global_slot(name)
+        body = self.program.get("body") or []
+        fc.body(body)
+        fc.loc = body[-1].get("loc") if body else [1, 1, 1, 1]
+        fc.const(None)
+        fc.emit(O.RETURN_VALUE)
+        fc.finish()
+        code.varnames = code.global_names
+        code.nlocals = len(code.global_names)
+        return code
+
+    def _new_function(self, scope, name, loc):
+        code = Code(name, self.filename)
+        code.loc = loc
+        code.global_names = self.module_code.global_names  # shared: names of the module's global slots
+        fc = FunctionCompiler(self, scope, code, self.builder)
+        for p in scope.params:
+            fc.slot(p)
+        code.nparams = len(scope.params)
+        code.param_names = tuple(scope.params)
+        for n in sorted(scope.assigned):
+            fc.slot(n)
+        for n in sorted(scope.cells):
+            fc.emit(O.MAKE_CELL, (fc.slots[n], n in scope.params), loc)
+        return code, fc
+
+    def compile_function(self, scope, name, body, loc):
+        code, fc = self._new_function(scope, name, loc)
+        frees = list(scope.frees)
+        fc.body(body)
+        fc.loc = loc
+        fc.const(None)
+        fc.emit(O.RETURN_VALUE)
+        self._place_frees(code, fc, frees)
+        return code
+
+    def _place_frees(self, code, fc, frees):
+        """Allocate the free-variable slots after all locals and patch their uses."""
+        fc.finish()
+        code.nlocals = len(code.varnames)
+        code.freevars = tuple(frees)
+        # Uses of free variables were emitted with placeholder slots ("free", name); patch them.
+        base = code.nlocals
+        pos = {n: base + i for i, n in enumerate(frees)}
+        for n in frees:
+            code.varnames.append(n)
+        ins = code.instrs
+        for i, (op, arg) in enumerate(ins):
+            if op in (O.LOAD_DEREF, O.STORE_DEREF) and isinstance(arg, _Free):
+                ins[i] = (op, pos[arg.name])
+            elif op == O.MAKE_FUNCTION:
+                c, nd, cells = arg
+                if any(isinstance(x, _Free) for x in cells):
+                    ins[i] = (op, (c, nd, tuple(pos[x.name] if isinstance(x, _Free) else x for x in cells)))
+
+    def compile_listcomp(self, scope, v, loc):
+        code, fc = self._new_function(scope, "<listcomp>", loc)
+        frees = list(scope.frees)
+        fc.loc = loc
+        fc.emit(O.BUILD_LIST, 0, loc)
+        fc.emit(O.LOAD_FAST, fc.slots[".0"], loc)
+        top, done = fc.label(), fc.label()
+        fc.bind(top)
+        t = v["target"]
+        if kind_of(t) == "var" and fc.access(t["var"])[0] == "fast":
+            fc.emit(O.FOR_ITER_STORE, (fc.access(t["var"])[1], done), t.get("loc", loc))
+        else:
+            fc.emit(O.FOR_ITER, done, t.get("loc", loc))
+            fc.store(t)
+        for c in v.get("ifs") or []:
+            fc.cond_jump(c, top)
+        fc.expr(v["elt"])
+        fc.emit(O.LIST_APPEND, 2, loc)
+        fc.emit(O.JUMP_BACK, top, loc)
+        fc.bind(done)
+        fc.emit(O.RETURN_VALUE, None, loc)
+        self._place_frees(code, fc, frees)
+        return code
+
+
+def compile_program(program: dict, filename: str) -> Code:
+    """Compile a program IR (``{"hypercode": 2, "body": [...]}``) into module Code."""
+    if not isinstance(program, dict) or "body" not in program:
+        raise CompileError("not a HyperCode program IR")
+    return Unit(program, filename).compile()
+
+
+__all__ = ["Code", "CompileError", "compile_program", "ERROR_PARENTS"]
