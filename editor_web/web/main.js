@@ -15,7 +15,7 @@ import {
   autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap,
 } from "@codemirror/autocomplete";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { setDiagnostics, lintGutter, lintKeymap, forEachDiagnostic } from "@codemirror/lint";
+import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
 import {
   LSPClient, LSPPlugin, serverCompletion, hoverTooltips, signatureHelp, serverDiagnostics,
   formatDocument, formatKeymap, renameKeymap, jumpToDefinition, jumpToDefinitionKeymap,
@@ -203,6 +203,7 @@ const SEVERITY_WORD = { error: "Problem", warning: "Note", info: "Info", hint: "
 /** Latest diagnostics: [{lsp, from, to, severity, actions}] in document order. */
 let problems = [];
 let problemsDoc = null;
+let publishes = 0;
 let lastSummary = "";
 
 function codeOf(diag) {
@@ -261,6 +262,7 @@ function handlePublish(client, params) {
   if (params.uri !== DOC_URI) return false;
   const file = client.workspace.getFile(params.uri);
   if (!file || (params.version != null && params.version !== file.version)) return true;
+  publishes++;
   const view = file.getView();
   const plugin = view && LSPPlugin.get(view);
   if (!plugin) return true;
@@ -410,7 +412,7 @@ function renderProblemsPanel(view) {
     go.className = "hf-problem-go";
     const line = view.state.doc.lineAt(Math.min(problem.from, view.state.doc.length)).number;
     const code = codeOf(problem.lsp);
-    go.setAttribute("aria-label", `${SEVERITY_WORD[problem.severity]} on line ${line}${code ? `, ${code}` : ""}: ${problem.lsp.message}. Go to it.`);
+    go.title = "Go to this place in the code";
     const where = document.createElement("span");
     where.className = "hf-problem-where";
     where.textContent = `Line ${line}`;
@@ -429,7 +431,7 @@ function renderProblemsPanel(view) {
       for (const action of problem.actions) {
         const button = document.createElement("button");
         button.type = "button";
-        button.className = action.explain ? "hf-small hf-secondary" : "hf-small";
+        button.className = action.explain ? "hf-small hf-secondary" : "hf-small hf-fix";
         button.textContent = action.explain ? `Explain ${action.code}` : action.title;
         button.addEventListener("click", () => runAction(view, problem, action));
         actions.append(button);
@@ -470,6 +472,16 @@ function calmError(error) {
   if (/timed out/i.test(message)) return "The helper took too long to answer.";
   if (!client.connected) return "The helper is not connected yet; it will reconnect on its own.";
   return message ? `(${message})` : "";
+}
+
+function focusFixAtCursor(view) {
+  const pos = view.state.selection.main.head;
+  const index = problems.findIndex((p) => p.from <= pos && pos <= p.to);
+  const item = $("problems-list").children[index >= 0 ? index : 0];
+  const button = item && item.querySelector(".hf-problem-actions button");
+  if (button) button.focus();
+  else announce("There is no quick fix here.");
+  return true;
 }
 
 function explainAtCursor(view) {
@@ -749,6 +761,7 @@ function buildEditor() {
     { key: "Mod-s", run: saveFile, preventDefault: true },
     { key: "Mod-o", run: openDialog, preventDefault: true },
     { key: "Alt-Shift-e", run: explainAtCursor, preventDefault: true },
+    { key: "Mod-.", run: focusFixAtCursor, preventDefault: true },
     { key: "F12", run: jumpToDefinition, preventDefault: true },
   ];
 
@@ -860,9 +873,19 @@ function init() {
     view,
     client,
     get problems() {
-      return problems.map((p) => ({ code: codeOf(p.lsp), message: p.lsp.message, from: p.from, to: p.to, actions: p.actions.map((a) => a.title) }));
+      return problems.map((p) => ({
+        code: codeOf(p.lsp), message: p.lsp.message, severity: p.severity,
+        from: p.from, to: p.to, actions: p.actions.map((a) => a.title),
+      }));
     },
-    setText: (text) => loadText(view, text, $("file-name").value),
+    get publishes() {
+      return publishes;
+    },
+    examples: EXAMPLES,
+    setText: (text) => {
+      loadText(view, text, $("file-name").value);
+      client.sync();
+    },
     explain,
     run: () => runProgram(view),
   };

@@ -54,6 +54,20 @@ export function renderMarkdown(source) {
       root.append(pre);
       continue;
     }
+    if (/^( {4}|\t)/.test(line) && paragraph.length === 0) {
+      // indented code block: consecutive indented (or blank) lines
+      const body = [];
+      while (i < lines.length && (/^( {4}|\t)/.test(lines[i]) || (lines[i].trim() === "" && /^( {4}|\t)/.test(lines[i + 1] || "")))) {
+        body.push(lines[i].replace(/^( {4}|\t)/, ""));
+        i++;
+      }
+      const pre = document.createElement("pre");
+      const code = document.createElement("code");
+      code.textContent = body.join("\n");
+      pre.append(code);
+      root.append(pre);
+      continue;
+    }
     const heading = line.match(/^(#{1,6})\s+(.*)$/);
     if (heading) {
       flush();
