@@ -459,6 +459,7 @@ async function explain(code) {
     panel.replaceChildren(paragraph(`There is no explanation for ${code} right now. ${calmError(error)}`));
   }
   $("explain-heading").focus();
+  $("explain-panel").scrollIntoView({ block: "start" });
 }
 
 function paragraph(text) {
