@@ -212,6 +212,12 @@ function codeOf(diag) {
   return code == null ? "" : String(code);
 }
 
+/** The server may send a short "why it matters" sentence in the diagnostic's data. */
+function whyOf(diag) {
+  const data = diag.data;
+  return data && typeof data === "object" && typeof data.why === "string" ? data.why : "";
+}
+
 function lspToOffsets(plugin, range) {
   const map = (pos) => plugin.unsyncedChanges.mapPos(plugin.fromPosition(pos, plugin.syncedDoc));
   const from = map(range.start);
@@ -233,6 +239,13 @@ function renderDiagMessage(problem) {
     text.className = "hf-diag-text";
     text.textContent = problem.lsp.message;
     box.append(text);
+    const why = whyOf(problem.lsp);
+    if (why) {
+      const more = document.createElement("div");
+      more.className = "hf-diag-why";
+      more.textContent = why;
+      box.append(more);
+    }
     return box;
   };
 }
@@ -423,6 +436,13 @@ function renderProblemsPanel(view) {
     text.className = "hf-problem-text";
     text.textContent = problem.lsp.message;
     go.append(where, kind, text);
+    const why = whyOf(problem.lsp);
+    if (why) {
+      const more = document.createElement("span");
+      more.className = "hf-problem-why";
+      more.textContent = why;
+      go.append(more);
+    }
     go.addEventListener("click", () => goTo(view, problem.from));
     li.append(go);
     if (problem.actions.length) {
