@@ -170,9 +170,10 @@ class Builtins:
     def b_tuple(self, x=()):
         return tuple(self.bounded(x, "tuple"))
 
-    def b_dict(self, x=None, **kw):
-        if x is None:
+    def b_dict(self, *args, **kw):
+        if not args:
             return dict(**kw)
+        x = args[0]
         if type(x) is dict:
             d = dict(x)
         else:

@@ -72,8 +72,8 @@ def suggest(name: str, candidates) -> str | None:
     return best
 
 
-def _fault(code, kind, message, **params):
-    return RuntimeFault(code, kind, message, params)
+def _fault(code_, kind_, message_, **params):
+    return RuntimeFault(code_, kind_, message_, params)
 
 
 class VM:

@@ -1,0 +1,11 @@
+xs = [4, -2, 9, 0, 7]
+print(min(xs), max(xs), sum(xs), sum(xs, 100), min(3, 1, 2), max(2.5, 1))
+print(abs(-3), abs(3.5), round(2.567, 2), round(-1.5), round(1.45, 1))
+print(any([0, 0, 1]), any([]), all([1, 2, 3]), all([]), all([1, 0]))
+print(any([x > 8 for x in xs]))
+print(str(42), str(4.0), str(True), str(None), str([1, "a"]))
+print(int("42"), int(" 7 "), int("-3"), int(2.9), int(True), int("ff", 16), int("101", 2))
+print(float("2.5"), float(3), bool(0.0), bool("0"))
+print(max([1, 5, 3], default=0), max([], default="none"), min([], default=None))
+print(sum([0.1] * 10), sum([1, 2], 0.5))
+print((17 // 5, 17 % 5))
