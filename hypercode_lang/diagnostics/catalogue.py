@@ -45,6 +45,10 @@ def _unknown_name(p: dict) -> str:
     return f"The name '{p['name']}' isn't defined here.{_did_you_mean(p)}"
 
 
+def _a(word: str) -> str:
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
 def _operator_types(p: dict) -> str:
     op, left, right = p["op"], _type_word(p.get("left")), _type_word(p.get("right"))
     if p.get("right") is None and op.endswith("()"):
@@ -53,7 +57,7 @@ def _operator_types(p: dict) -> str:
         return f"The operator '{op}' can't be used with a value of type {left}."
     if left == right:
         return f"The operator '{op}' can't combine two values of type {left}."
-    return f"The operator '{op}' can't combine a {left} with a {right}."
+    return f"The operator '{op}' can't combine {_a(left)} with {_a(right)}."
 
 
 def _arguments(p: dict) -> str:
@@ -317,7 +321,7 @@ To do arithmetic on text that holds a number, convert it with `int(...)` or `flo
 """)
 
 _entry("HC2002", "error", "Not a function",
-       lambda p: f"A value of type {_type_word(p['type'])} can't be called like a function.",
+       lambda p: f"{_a(_type_word(p['type'])).capitalize()} value can't be called like a function.",
        "Only functions can be called with (…); calling anything else usually means a name was reused.",
        """
 Parentheses after a value call it. This value isn't a function — often because a variable
@@ -365,7 +369,8 @@ _entry("HC2005", "error", "Division by zero",
 """)
 
 _entry("HC2006", "error", "Unknown attribute",
-       lambda p: f"A {_type_word(p['type'])} has no method or attribute '{p['name']}'.{_did_you_mean(p)}",
+       lambda p: (f"The module '{p['module']}' has no name '{p['name']}'.{_did_you_mean(p)}" if p.get("module") else
+                  f"{_a(_type_word(p['type'])).capitalize()} has no method or attribute '{p['name']}'.{_did_you_mean(p)}"),
        "Each type has a fixed set of methods; HyperCode has no user-defined attributes.",
        """
 Values of each type have a fixed set of methods — for example `str` has `upper`, `split`,
@@ -494,3 +499,44 @@ def explain(code: str) -> str:
 
 __all__ = ["CATALOGUE", "Entry", "entry", "diagnostic", "explain", "replace_fix", "fix_rename",
            "fix_insert", "fix_remove", "Related"]
+
+
+def wrap_fix(title: str, loc, before: str, after: str, *, safe: bool = True) -> Fix:
+    """Insert `before` at the start of a node's span and `after` at its end."""
+    start = Span(loc[0], loc[1], loc[0], loc[1])
+    end = Span(loc[2], loc[3], loc[2], loc[3])
+    return Fix(title, (TextEdit(start, before), TextEdit(end, after)), safe)
+
+
+def name_span(node: dict) -> Span | None:
+    """The span of the name in a `var` node or after the '.' of an `attr` node."""
+    loc = node.get("loc")
+    if not loc:
+        return None
+    if "attr" in node:
+        name = node["attr"]["name"]
+        return Span(loc[2], loc[3] - len(name), loc[2], loc[3])
+    return Span.from_loc(loc)
+
+
+def runtime_fixes(code: str, params: dict, node: dict | None) -> list[Fix]:
+    """Quick fixes for a runtime error at `node` (the IR node the VM pointed at)."""
+    if node is None:
+        return []
+    fixes: list[Fix] = []
+    suggestion = params.get("suggestion")
+    if code == "HC2001" and "binop" in node and node["binop"]["op"] == "add":
+        left, right = params.get("left"), params.get("right")
+        numbers = ("int", "float", "bool", "NoneType")
+        if left == "str" and right in numbers:
+            fixes.append(wrap_fix("Turn the right side into text with str(…)", node["binop"]["right"]["loc"], "str(", ")"))
+        elif right == "str" and left in numbers:
+            fixes.append(wrap_fix("Turn the left side into text with str(…)", node["binop"]["left"]["loc"], "str(", ")"))
+    elif code in ("HC1001", "HC2006") and suggestion:
+        span = name_span(node)
+        if span:
+            fixes.append(fix_rename(span, params["name"], suggestion))
+    elif code == "HC2004" and suggestion and "index" in node and "const" in node["index"]["index"]:
+        key = node["index"]["index"]
+        fixes.append(replace_fix(f"Use the key {suggestion}", Span.from_loc(key["loc"]), suggestion, safe=False))
+    return fixes

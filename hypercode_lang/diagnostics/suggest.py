@@ -37,8 +37,10 @@ def closest(name: str, candidates) -> str | None:
         distance = edit_distance(name, candidate)
         if distance > MAX_DISTANCE:
             continue
-        # A one-letter name is only "close" to another when case is the only difference.
-        if min(len(name), len(candidate)) <= 2 and distance > 0 and name.lower() != candidate.lower():
+        # Very short names are all "close" to each other; between them only a case difference or
+        # one letter more or less (`hh` → `h`) counts, never a different letter (`x` → `y`).
+        if min(len(name), len(candidate)) <= 2 and name.lower() != candidate.lower() and not (
+                distance == 1 and len(name) != len(candidate)):
             continue
         key = (distance, abs(len(candidate) - len(name)), candidate)
         if best_key is None or key < best_key:

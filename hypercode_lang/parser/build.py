@@ -210,7 +210,7 @@ class IRBuilder(Transformer):
             if name in seen:
                 self.note("HC0001", loc, detail=f"The parameter '{name}' appears twice.")
             seen.add(name)
-            params.append({"name": name, "default": default})
+            params.append({"name": name, "default": default, "loc": loc})
         for previous, current in zip(params, params[1:]):
             if previous["default"] is not None and current["default"] is None:
                 self.note("HC0001", items[params.index(current)][2],
@@ -220,7 +220,7 @@ class IRBuilder(Transformer):
 
     def param(self, items):
         name, default = items
-        return (str(name), default, span(name, default or name))
+        return (str(name), default, loc_of(name))
 
     def try_(self, items):
         keyword, body, *rest = items

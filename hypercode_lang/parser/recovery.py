@@ -278,7 +278,10 @@ def _generic(error, lines, logical, current, line, col):
         diag = catalogue.diagnostic("HC0001", span, detail=f"The character '{char}' isn't used in HyperCode.")
         return Repair(diag, blank_logical_line(lines, logical, current))
     expected = getattr(error, "expected", set()) or set()
-    if isinstance(token, Token) and token.type == "$END":
+    if current.first_word == "case":
+        detail = ("This case pattern isn't one HyperCode knows. Patterns can be literals, names, '_', "
+                  "alternatives 'a | b', and lists like [first, *rest].")
+    elif isinstance(token, Token) and token.type == "$END":
         detail = "The file ends before this statement is complete."
     elif isinstance(token, Token) and token.type == "_NEWLINE":
         detail = "This line ends before it's complete."
@@ -303,7 +306,10 @@ def blank_logical_line(lines, logical, current: LogicalLine) -> list[str]:
     lines = list(lines)
     following = [item for item in logical if item.start > current.end]
     opens_block = bool(following) and following[0].indent > current.indent
-    lines[current.start - 1] = " " * current.indent + ("if True:" if opens_block else "pass")
+    # Keep the statement's role in its compound statement, so the structure stays valid.
+    header = {"case": "case _:", "elif": "elif True:", "else": "else:", "except": "except:",
+              "finally": "finally:"}.get(current.first_word, "if True:")
+    lines[current.start - 1] = " " * current.indent + (header if opens_block else "pass")
     for number in range(current.start + 1, current.end + 1):
         lines[number - 1] = ""
     return lines

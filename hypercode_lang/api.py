@@ -1,0 +1,191 @@
+"""The Python API shared by the CLI, the language server and the editors.
+
+    parse(source, filename)   -> ParseResult (IR + syntax diagnostics)
+    check(source, filename)   -> list[Diagnostic] (syntax + static checks)
+    run(source, *, timeout, env, stdin, filename) -> ExecResult (spec §7 JSON shape)
+    format_source(source)     -> str
+
+None of these raise for bad input: problems come back as diagnostics.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Span, catalogue
+from .diagnostics.render import render_all
+from .parser import ParseResult
+from .parser import parse as _parse
+
+LIMIT_CODES = {"HC3001", "HC3002"}
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class ExecResult:
+    stdout: str
+    stderr: str
+    exit_code: int
+    status: str                      # "success" | "error" | "timeout"
+    duration: float
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code,
+                "status": self.status, "duration": round(self.duration, 6),
+                "diagnostics": [d.to_json() for d in self.diagnostics]}
+
+
+class ModuleLoadError(Exception):
+    """An imported file could not be used; `diagnostics` says why (in that file's terms)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__(diagnostics[0].message if diagnostics else "module could not be loaded")
+        self.diagnostics = diagnostics
+
+
+def parse(source: str, filename: str | None = None) -> ParseResult:
+    return _parse(source, filename)
+
+
+def check(source: str, filename: str | None = None, *, parsed: ParseResult | None = None) -> list[Diagnostic]:
+    """Every diagnostic for `source`: syntax errors first found by the parser, then the checker's."""
+    from .checker import check_program
+    parsed = parsed or _parse(source, filename)
+    diagnostics = list(parsed.diagnostics)
+    diagnostics.extend(check_program(parsed.program, filename=filename,
+                                     module_names=_sibling_modules(filename)))
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.col, d.code))
+    return diagnostics
+
+
+def _sibling_modules(filename: str | None) -> set[str] | None:
+    """Names importable from `filename`'s folder, or None when unknown (no file on disk)."""
+    if not filename or filename.startswith("<"):
+        return None
+    folder = Path(filename).resolve().parent
+    try:
+        return {p.stem for p in folder.glob("*.hc")}
+    except OSError:
+        return None
+
+
+def format_source(source: str) -> str | None:
+    """Canonical formatting, or None if the source has syntax errors (nothing is ever lost)."""
+    from .ir import format_program
+    parsed = _parse(source)
+    if any(d.is_error for d in parsed.diagnostics):
+        return None
+    return format_program(parsed.program)
+
+
+def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = None, stdin: str = "",
+        filename: str = "<input>", jit: bool = False, max_depth: int = 1000,
+        max_size: int = 10_000_000) -> ExecResult:
+    """Check and run a program, capturing its output. Never raises for anything the program does."""
+    started = time.perf_counter()
+    diagnostics = check(source, filename)
+    sources = {filename: source}
+    if any(d.is_error for d in diagnostics):
+        return ExecResult("", render_all(diagnostics, sources, style="plain"), 2, "error",
+                          time.perf_counter() - started, diagnostics)
+    program = _parse(source, filename).program
+    output: list[str] = []
+    input_lines = stdin.splitlines()
+    input_lines.reverse()
+
+    def read_line(prompt: str):
+        if prompt:
+            output.append(prompt)
+        return input_lines.pop() if input_lines else None
+
+    result = execute(program, filename=filename, write_out=output.append, read_line=read_line,
+                     env=env or {}, timeout=timeout, jit=jit, max_depth=max_depth, max_size=max_size,
+                     sources=sources)
+    result.stdout = "".join(output)
+    result.duration = time.perf_counter() - started
+    warnings = [d for d in diagnostics if not d.is_error]
+    result.diagnostics = warnings + result.diagnostics
+    return result
+
+
+def execute(program: dict, *, filename: str, write_out, read_line, env: dict, timeout: float,
+            jit: bool = False, max_depth: int = 1000, max_size: int = 10_000_000,
+            sources: dict | None = None) -> ExecResult:
+    """Run checked IR with the given I/O. Returns an ExecResult whose stdout is left empty
+    (output went to `write_out`)."""
+    from .vm import Limits, run_program
+    from .vm.errors import RuntimeFault
+    started = time.perf_counter()
+    sources = sources if sources is not None else {}
+    limits = Limits(timeout=timeout, max_depth=max_depth, max_size=max_size)
+    native = None
+    if jit:
+        from .jit import compile_numeric_functions
+        native = compile_numeric_functions(program)
+    try:
+        run_program(program, filename=filename, write_out=write_out, read_line=read_line, env=env,
+                    limits=limits, load_module=_module_loader(sources), native_functions=native)
+    except RuntimeFault as fault:
+        diagnostic = runtime_diagnostic(fault, program if fault.filename == filename else None)
+        status = "timeout" if fault.code == "HC3001" else "error"
+        exit_code = 3 if fault.code in LIMIT_CODES else 1
+        return ExecResult("", render_all([diagnostic], sources, style="plain"), exit_code, status,
+                          time.perf_counter() - started, [diagnostic])
+    except ModuleLoadError as problem:
+        return ExecResult("", render_all(problem.diagnostics, sources, style="plain"), 2, "error",
+                          time.perf_counter() - started, problem.diagnostics)
+    return ExecResult("", "", 0, "success", time.perf_counter() - started, [])
+
+
+def _module_loader(sources: dict):
+    def load_module(name: str, importing_filename: str):
+        folder = Path(importing_filename).parent if importing_filename and not importing_filename.startswith("<") \
+            else Path(os.getcwd())
+        path = folder / f"{name}.hc"
+        text = path.read_text(encoding="utf-8")  # FileNotFoundError: the VM reports HC1001
+        module_filename = str(path)
+        sources[module_filename] = text
+        parsed = _parse(text, module_filename)
+        problems = [d for d in check(text, module_filename, parsed=parsed) if d.is_error]
+        if problems:
+            raise ModuleLoadError(problems)
+        return parsed.program, module_filename
+    return load_module
+
+
+def runtime_diagnostic(fault, program: dict | None) -> Diagnostic:
+    """Turn a VM fault into a diagnostic with its quick fixes (the catalogue holds the words)."""
+    loc = fault.loc or [1, 1, 1, 1]
+    params = dict(fault.params or {})
+    if fault.code == "HC2010":
+        params.setdefault("kind", fault.kind)
+        params.setdefault("message", fault.message)
+    node = find_node(program, loc) if program else None
+    fixes = catalogue.runtime_fixes(fault.code, params, node)
+    try:
+        return catalogue.diagnostic(fault.code, Span.from_loc(loc), fixes=fixes, filename=fault.filename,
+                                    trace=tuple(fault.trace or ()), **params)
+    except (KeyError, ValueError, TypeError):
+        # A fault whose parameters don't fit its template still reaches the person, in Python's words.
+        return catalogue.diagnostic("HC2010", Span.from_loc(loc), filename=fault.filename,
+                                    trace=tuple(fault.trace or ()), kind=fault.kind, message=fault.message)
+
+
+def find_node(program: dict, loc) -> dict | None:
+    """The expression node whose loc is exactly `loc` (the innermost one), if any."""
+    loc = list(loc)
+    found = None
+    stack = [program]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("loc") == loc:
+                found = item
+            stack.extend(v for k, v in item.items() if k != "loc")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

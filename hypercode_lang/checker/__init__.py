@@ -1,0 +1,241 @@
+"""Static checks on the IR (no running): unknown names (HC1001), unused locals (HC1002),
+argument counts and keyword names for known functions (HC1003), misplaced return / break /
+continue (HC1004), unknown error kinds and methods on values whose type is certain (HC2006).
+
+`check_program(program, filename=…)` returns diagnostics; it never raises for any IR the
+parser can produce.
+"""
+
+from __future__ import annotations
+
+from ..analysis import builtins as bi
+from ..analysis.scopes import Analysis, analyse, infer_type, kind_of
+from ..diagnostics import Diagnostic, Span, catalogue, closest
+
+NAME_EXTRAS = ["True", "False", "None"]
+
+
+def check_program(program: dict, *, filename: str | None = None, module_names: set | None = None,
+                  analysis: Analysis | None = None, lines: list[str] | None = None) -> list[Diagnostic]:
+    analysis = analysis or analyse(program, lines)
+    found: list[Diagnostic] = []
+    found += _unknown_names(analysis)
+    found += _imports(analysis, module_names)
+    found += _calls(analysis)
+    found += _attributes(analysis)
+    found += _misplaced(program["body"])
+    found += _error_kinds(program["body"])
+    found += _unused(analysis)
+    for d in found:
+        d.filename = filename
+    return found
+
+
+def _suggest_fix(loc, name, suggestion):
+    return [catalogue.fix_rename(Span.from_loc(loc), name, suggestion)] if suggestion and loc else []
+
+
+def _unknown_names(analysis: Analysis) -> list[Diagnostic]:
+    found = []
+    for occurrence in analysis.unresolved():
+        if not occurrence.loc:
+            continue
+        visible = list(occurrence.scope.visible()) + NAME_EXTRAS
+        suggestion = closest(occurrence.name, visible)
+        found.append(catalogue.diagnostic("HC1001", occurrence.loc,
+                                          fixes=_suggest_fix(occurrence.loc, occurrence.name, suggestion),
+                                          name=occurrence.name, suggestion=suggestion))
+    return found
+
+
+def _imports(analysis: Analysis, module_names: set | None) -> list[Diagnostic]:
+    found = []
+    if module_names is None:
+        return found
+    for statement, name_loc in analysis.imports:
+        name = statement["import"]
+        if name == "math" or name in module_names or not name_loc:
+            continue
+        suggestion = closest(name, list(module_names) + ["math"])
+        found.append(catalogue.diagnostic("HC1001", name_loc, fixes=_suggest_fix(name_loc, name, suggestion),
+                                          name=name, suggestion=suggestion, module=True))
+    return found
+
+
+def signature_of(func: dict, scope) -> tuple[str, object] | None:
+    """('def', def-node) or ('builtin', Signature) for a call's function when it is known."""
+    kind = kind_of(func)
+    if kind == "var":
+        symbol = scope.lookup(func["var"])
+        if symbol is None:
+            return None
+        if symbol.is_builtin:
+            return "builtin", bi.FUNCTIONS[symbol.name]
+        if symbol.kind == "function" and len(symbol.definitions) == 1 and symbol.node is not None:
+            return "def", symbol.node
+        return None
+    if kind == "attr":
+        receiver = func["attr"]["value"]
+        name = func["attr"]["name"]
+        receiver_type = infer_type(receiver, scope)
+        if receiver_type == "module" and kind_of(receiver) == "var" and receiver["var"] == "math" and name in bi.MATH:
+            return "builtin", bi.MATH[name]
+        if receiver_type in bi.METHODS and name in bi.METHODS[receiver_type]:
+            return "builtin", bi.METHODS[receiver_type][name]
+    return None
+
+
+def _calls(analysis: Analysis) -> list[Diagnostic]:
+    found = []
+    for call, scope in analysis.calls:
+        value = call["call"]
+        known = signature_of(value["func"], scope)
+        if known is None:
+            continue
+        kind, target = known
+        if kind == "def":
+            params = target["def"]["params"]
+            name = target["def"]["name"]
+            low = sum(1 for p in params if p["default"] is None)
+            high = len(params)
+            keywords = [p["name"] for p in params]
+            positional_names = keywords
+        else:
+            name = target.name
+            low, high = target.arity()
+            keywords = target.keyword_names()
+            positional_names = [p[0] for p in target.params if p != bi.VARARGS]
+        got = len(value["args"])
+        filled = set(positional_names[:got]) if high is not None else set()
+        problem = None
+        for keyword, argument in value["kwargs"].items():
+            if keyword not in keywords or keyword in filled:
+                problem = dict(keyword=keyword, suggestion=closest(keyword, [k for k in keywords if k not in filled]),
+                               loc=argument.get("loc"))
+                break
+            filled.add(keyword)
+        if problem is None:
+            missing = [p for p in positional_names[:low] if p not in filled]
+            too_many = high is not None and got > high
+            if missing or too_many or got + len(value["kwargs"]) < low:
+                expected = _expected(low, high)
+                found.append(catalogue.diagnostic("HC1003", call["loc"], func=name, expected=expected, got=got,
+                                                  keyword=None))
+            continue
+        loc = problem.pop("loc") or call["loc"]
+        keyword_span = Span(loc[0], max(1, loc[1] - len(problem["keyword"]) - 1), loc[0],
+                            max(1, loc[1] - 1)) if loc else None
+        fixes = [catalogue.fix_rename(keyword_span, problem["keyword"], problem["suggestion"])] \
+            if problem["suggestion"] and keyword_span else []
+        found.append(catalogue.diagnostic("HC1003", keyword_span or call["loc"], fixes=fixes, func=name,
+                                          expected=_expected(low, high), got=got, **problem))
+    return found
+
+
+def _expected(low: int, high: int | None) -> str:
+    if high is None:
+        return f"at least {low}"
+    if low == high:
+        return str(low)
+    return f"{low} to {high}"
+
+
+def _attributes(analysis: Analysis) -> list[Diagnostic]:
+    found = []
+    for node, scope in analysis.attributes:
+        value = node["attr"]
+        name = value["name"]
+        receiver = value["value"]
+        receiver_type = infer_type(receiver, scope)
+        if receiver_type == "module" and kind_of(receiver) == "var" and receiver["var"] == "math":
+            known = list(bi.MATH) + list(bi.MATH_CONSTANTS)
+            type_word = "module"
+        elif receiver_type in bi.METHODS:
+            known = list(bi.METHODS[receiver_type])
+            type_word = receiver_type
+        else:
+            continue
+        if name in known:
+            continue
+        suggestion = closest(name, known)
+        span = catalogue.name_span(node)
+        fixes = [catalogue.fix_rename(span, name, suggestion)] if suggestion and span else []
+        found.append(catalogue.diagnostic("HC2006", span or node["loc"], fixes=fixes, name=name, type=type_word,
+                                          suggestion=suggestion,
+                                          module=receiver["var"] if type_word == "module" else None))
+    return found
+
+
+def _misplaced(body: list, in_function: bool = False, in_loop: bool = False) -> list[Diagnostic]:
+    found = []
+    for statement in body:
+        kind = kind_of(statement)
+        value = statement[kind]
+        loc = statement.get("loc")
+        if kind == "return" and not in_function and loc:
+            keyword_span = Span(loc[0], loc[1], loc[0], loc[1] + len("return"))
+            found.append(catalogue.diagnostic("HC1004", keyword_span, keyword="return"))
+        elif kind in ("break", "continue") and not in_loop and loc:
+            found.append(catalogue.diagnostic("HC1004", loc, keyword=kind))
+        elif kind == "def":
+            found += _misplaced(value["body"], True, False)
+        elif kind in ("for", "while"):
+            found += _misplaced(value["body"], in_function, True)
+            found += _misplaced(value["orelse"], in_function, in_loop)
+        elif kind == "if":
+            found += _misplaced(value["body"], in_function, in_loop)
+            found += _misplaced(value["orelse"], in_function, in_loop)
+        elif kind == "try":
+            for block in [value["body"], *(h["body"] for h in value["handlers"]), value.get("orelse") or [],
+                          value.get("finally") or []]:
+                found += _misplaced(block, in_function, in_loop)
+        elif kind == "match":
+            for case in value["cases"]:
+                found += _misplaced(case["body"], in_function, in_loop)
+    return found
+
+
+def _error_kinds(body: list) -> list[Diagnostic]:
+    known = bi.ERROR_KINDS + bi.ERROR_ALIASES
+    found = []
+    stack = list(body)
+    while stack:
+        statement = stack.pop()
+        if not isinstance(statement, dict):
+            continue
+        kind = kind_of(statement)
+        value = statement[kind]
+        if kind == "try":
+            for handler in value["handlers"]:
+                name = handler.get("kind")
+                loc = handler.get("loc")
+                if name and name not in known and loc:
+                    span = Span(loc[0], loc[1] + len("except "), loc[0], loc[1] + len("except ") + len(name))
+                    suggestion = closest(name, known)
+                    found.append(catalogue.diagnostic("HC1001", span, fixes=_suggest_fix(span.to_loc(), name, suggestion),
+                                                      name=name, suggestion=suggestion))
+                stack.extend(handler["body"])
+            stack.extend(value["body"] + (value.get("orelse") or []) + (value.get("finally") or []))
+        elif kind in ("if", "while", "for"):
+            stack.extend(value["body"] + value["orelse"])
+        elif kind == "def":
+            stack.extend(value["body"])
+        elif kind == "match":
+            for case in value["cases"]:
+                stack.extend(case["body"])
+    return found
+
+
+def _unused(analysis: Analysis) -> list[Diagnostic]:
+    found = []
+    for scope in analysis.scopes:
+        if scope.kind != "function":
+            continue
+        for symbol in scope.symbols.values():
+            if symbol.kind != "variable" or symbol.references or symbol.name.startswith("_"):
+                continue
+            # Only plain `name = value` assignments: loop targets and unpacking are often deliberate.
+            if not symbol.definitions or any(v is None for v in symbol.values):
+                continue
+            found.append(catalogue.diagnostic("HC1002", symbol.definitions[0], name=symbol.name))
+    return found

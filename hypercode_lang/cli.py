@@ -1,0 +1,283 @@
+"""`hcvm`: run, check, format and explain HyperCode programs (spec §7).
+
+Exit codes: 0 success · 1 uncaught runtime error · 2 did not pass `check` · 3 a limit was hit.
+Program output goes to stdout; diagnostics go to stderr. Imports stay inside the commands so
+`hcvm run hello.hc` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXIT_OK, EXIT_RUNTIME, EXIT_CHECK, EXIT_LIMIT, EXIT_INTERNAL = 0, 1, 2, 3, 70
+REPORT_URL = "https://github.com/hypercode-lang/hypercode/issues"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hcvm", description="Run, check, format and explain HyperCode programs.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a .hc program (or an IR .json file)")
+    run.add_argument("file")
+    run.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit (default 30)")
+    run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                     help="a value the program can read with env(NAME); may be repeated")
+    run.add_argument("--json", action="store_true", help="print one JSON object describing the run")
+    run.add_argument("--plain", action="store_true", help="diagnostics without icons or colour")
+    run.add_argument("--jit", action="store_true", help="compile numeric functions to machine code")
+
+    check = commands.add_parser("check", help="report problems without running")
+    check.add_argument("file")
+    check.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    check.add_argument("--plain", action="store_true", help="diagnostics without icons or colour")
+
+    ir = commands.add_parser("ir", help="print the program's IR as JSON")
+    ir.add_argument("file")
+    ir.add_argument("--compact", action="store_true", help="one line instead of indented JSON")
+
+    fmt = commands.add_parser("fmt", help="format a file in place ('-' reads stdin, writes stdout)")
+    fmt.add_argument("file")
+    fmt.add_argument("--check", action="store_true", help="only report whether the file would change")
+
+    explain = commands.add_parser("explain", help="explain a diagnostic code, e.g. HC1001")
+    explain.add_argument("code", nargs="?", help="a code such as HC1001 (omit to list every code)")
+
+    commands.add_parser("repl", help="an interactive prompt")
+
+    dis = commands.add_parser("dis", help="show the bytecode of a program")
+    dis.add_argument("file")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_OK
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # noqa: BLE001 - the last line of defence: never show a traceback
+        if os.environ.get("HYPERCODE_DEBUG"):
+            raise
+        print("HyperCode hit an internal error. This is a bug in HyperCode, not in your program.\n"
+              f"Please report it at {REPORT_URL} with the file you were running.\n"
+              "Set HYPERCODE_DEBUG=1 and run the same command again to see the details.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# ------------------------------------------------------------------ helpers
+
+def _read_source(path: str) -> str | None:
+    """The file's text, or None after telling the person calmly what went wrong."""
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        _say(f"There is no file called '{path}'. Check the name and the folder you're in.")
+    except IsADirectoryError:
+        _say(f"'{path}' is a folder. Give the path of a .hc file inside it.")
+    except UnicodeDecodeError:
+        _say(f"'{path}' isn't UTF-8 text. Save it as UTF-8 and try again.")
+    except OSError as error:
+        _say(f"'{path}' can't be read ({error.strerror}).")
+    return None
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _colour() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _print_diagnostics(diagnostics, sources: dict, plain: bool) -> None:
+    if diagnostics:
+        from .diagnostics.render import render_all
+        sys.stderr.write(render_all(diagnostics, sources, style="plain" if plain else "friendly",
+                                    colour=not plain and _colour()))
+
+
+def _load_program(path: str, source: str):
+    """(program, diagnostics) from a .hc file or an IR .json file."""
+    if path.endswith(".json"):
+        from .diagnostics import Span, catalogue
+        from .ir import IRError, load
+        try:
+            return load(source), []
+        except IRError as error:
+            detail = f"This IR file breaks the HyperCode IR schema at {error.path}: {error.message}."
+            return None, [catalogue.diagnostic("HC0001", Span(1, 1, 1, 1), filename=path, detail=detail)]
+    from .api import check, parse
+    parsed = parse(source, path)
+    return parsed.program, check(source, path, parsed=parsed)
+
+
+# ------------------------------------------------------------------ commands
+
+def cmd_run(args) -> int:
+    source = _read_source(args.file)
+    if source is None:
+        return EXIT_CHECK
+    env = {}
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            _say(f"--env needs NAME=VALUE; '{item}' has no '='.")
+            return EXIT_CHECK
+        env[name] = value
+    if args.json:
+        return _run_json(args, source, env)
+    program, diagnostics = _load_program(args.file, source)
+    sources = {args.file: source}
+    _print_diagnostics(diagnostics, sources, args.plain)
+    if program is None or any(d.is_error for d in diagnostics):
+        return EXIT_CHECK
+    from .api import execute
+    out = sys.stdout
+
+    def read_line(prompt: str):
+        if prompt:
+            out.write(prompt)
+        out.flush()
+        line = sys.stdin.readline() if sys.stdin else ""
+        return line[:-1] if line.endswith("\n") else (line or None)
+
+    result = execute(program, filename=args.file, write_out=out.write, read_line=read_line, env=env,
+                     timeout=args.timeout, jit=args.jit, sources=sources)
+    out.flush()
+    _print_diagnostics(result.diagnostics, sources, args.plain)
+    return result.exit_code
+
+
+def _run_json(args, source: str, env: dict) -> int:
+    import json
+    from .api import ExecResult, run
+    if args.file.endswith(".json"):
+        import time
+        from .api import execute
+        started = time.perf_counter()
+        program, diagnostics = _load_program(args.file, source)
+        if program is None:
+            result = ExecResult("", diagnostics[0].message, EXIT_CHECK, "error", 0.0, diagnostics)
+        else:
+            output: list[str] = []
+            result = execute(program, filename=args.file, write_out=output.append, read_line=lambda p: None,
+                             env=env, timeout=args.timeout, jit=args.jit)
+            result.stdout = "".join(output)
+            result.duration = time.perf_counter() - started
+    else:
+        result = run(source, timeout=args.timeout, env=env, stdin=sys.stdin.read() if not sys.stdin.isatty() else "",
+                     filename=args.file, jit=args.jit)
+    print(json.dumps(result.to_json(), ensure_ascii=False))
+    return result.exit_code
+
+
+def cmd_check(args) -> int:
+    source = _read_source(args.file)
+    if source is None:
+        return EXIT_CHECK
+    program, diagnostics = _load_program(args.file, source)
+    errors = [d for d in diagnostics if d.is_error]
+    if args.json:
+        from .diagnostics.render import to_json
+        print(to_json(diagnostics))
+    elif diagnostics:
+        _print_diagnostics(diagnostics, {args.file: source}, args.plain)
+    else:
+        _say(f"No problems found in {args.file}.")
+    return EXIT_CHECK if errors else EXIT_OK
+
+
+def cmd_ir(args) -> int:
+    source = _read_source(args.file)
+    if source is None:
+        return EXIT_CHECK
+    from .api import parse
+    from .ir import dump
+    parsed = parse(source, args.file)
+    if not parsed.ok:
+        _print_diagnostics(parsed.diagnostics, {args.file: source}, False)
+        return EXIT_CHECK
+    print(dump(parsed.program, indent=None if args.compact else 2))
+    return EXIT_OK
+
+
+def cmd_fmt(args) -> int:
+    source = _read_source(args.file)
+    if source is None:
+        return EXIT_CHECK
+    from .api import parse
+    from .ir import format_program
+    parsed = parse(source, args.file)
+    if not parsed.ok:
+        _say(f"{args.file} has syntax errors, so it was left exactly as it is.")
+        _print_diagnostics([d for d in parsed.diagnostics if d.is_error], {args.file: source}, False)
+        return EXIT_CHECK
+    formatted = format_program(parsed.program)
+    if args.file == "-":
+        sys.stdout.write(formatted)
+        return EXIT_OK
+    if formatted == source:
+        if not args.check:
+            _say(f"{args.file} is already formatted.")
+        return EXIT_OK
+    if args.check:
+        _say(f"{args.file} would be reformatted.")
+        return EXIT_RUNTIME
+    with open(args.file, "w", encoding="utf-8") as handle:
+        handle.write(formatted)
+    _say(f"Formatted {args.file}.")
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from .diagnostics import CATALOGUE, closest, explain
+    if not args.code:
+        for entry in CATALOGUE.values():
+            print(f"{entry.code}  {entry.title}")
+        return EXIT_OK
+    code = args.code.strip().upper()
+    if code.isdigit():
+        code = "HC" + code.zfill(4)
+    if code not in CATALOGUE:
+        near = closest(code, CATALOGUE)
+        _say(f"There is no diagnostic code '{args.code}'." + (f" Did you mean '{near}'?" if near else "")
+             + " Run 'hcvm explain' to list every code.")
+        return EXIT_CHECK
+    print(explain(code))
+    return EXIT_OK
+
+
+def cmd_repl(args) -> int:
+    from .repl import main as repl_main
+    return repl_main()
+
+
+def cmd_dis(args) -> int:
+    source = _read_source(args.file)
+    if source is None:
+        return EXIT_CHECK
+    program, diagnostics = _load_program(args.file, source)
+    if program is None or any(d.is_error for d in diagnostics):
+        _print_diagnostics(diagnostics, {args.file: source}, False)
+        return EXIT_CHECK
+    from .vm import compile_program, disassemble
+    print(disassemble(compile_program(program, args.file)))
+    return EXIT_OK
+
+
+COMMANDS = {"run": cmd_run, "check": cmd_check, "ir": cmd_ir, "fmt": cmd_fmt, "explain": cmd_explain,
+            "repl": cmd_repl, "dis": cmd_dis}
+
+if __name__ == "__main__":
+    raise SystemExit(main())
