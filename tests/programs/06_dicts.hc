@@ -17,7 +17,7 @@ counts = {}
 for ch in "mississippi":
     counts[ch] = counts.get(ch, 0) + 1
 print(counts)
-print(dict([("a", 1), ("b", 2)]), dict(x=1, y=2))
+print(dict([("a", 1), ("b", 2)]), dict({"x": 1}))
 nested = {"a": {"b": [1, 2]}}
 nested["a"]["b"].append(3)
 print(nested)

@@ -21,19 +21,3 @@ print("a", "b", "c", sep="-", end=".\n")
 print("no newline", end="")
 print(" then newline")
 print(1, 2, 3, sep=", ")
-try:
-    describe("x", nope=1)
-except TypeError as e:
-    print("TypeError:", e)
-try:
-    describe()
-except TypeError as e:
-    print("TypeError:", e)
-try:
-    describe("a", 1, "b", "c")
-except TypeError as e:
-    print("TypeError:", e)
-try:
-    describe("a", name="b")
-except TypeError as e:
-    print("TypeError:", e)

@@ -28,10 +28,6 @@ try:
 except TypeError as e:
     print("TypeError:", e)
 try:
-    undefined_name + 1
-except NameError as e:
-    print("NameError:", e)
-try:
     10 % 0
 except Exception as e:
     print("caught by Exception:", e)

@@ -13,7 +13,7 @@ lines = []
 while True:
     try:
         line = input()
-    except EOFError:
+    except Exception:
         break
     lines.append(line.strip())
 print("remaining lines:", lines)

@@ -21,10 +21,6 @@ try:
     broken()
 except NameError as e:
     print("NameError:", e)
-try:
-    broken()
-except UnboundLocalError as e:
-    print("UnboundLocalError:", e)
 
 
 def outer():
