@@ -9,11 +9,14 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/hcvm run examples/tour.hc
+	@echo
+	@echo "── hcvm check examples/mistakes.hc: how HyperCode explains mistakes ──"
+	-@$(VENV)/bin/hcvm check examples/mistakes.hc
 
 test: test-python test-vscode test-web
 

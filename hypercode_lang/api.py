@@ -21,6 +21,7 @@ from .parser import ParseResult
 from .parser import parse as _parse
 
 LIMIT_CODES = {"HC3001", "HC3002"}
+TRACE_ENDS = 10
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -166,13 +167,17 @@ def runtime_diagnostic(fault, program: dict | None) -> Diagnostic:
         params.setdefault("message", fault.message)
     node = find_node(program, loc) if program else None
     fixes = catalogue.runtime_fixes(fault.code, params, node)
+    trace = list(fault.trace or ())
+    if len(trace) > 2 * TRACE_ENDS:  # deep recursion: the two ends tell the story
+        omitted = len(trace) - 2 * TRACE_ENDS
+        trace = trace[:TRACE_ENDS] + [(f"… {omitted} more calls …", "", 0)] + trace[-TRACE_ENDS:]
     try:
         return catalogue.diagnostic(fault.code, Span.from_loc(loc), fixes=fixes, filename=fault.filename,
-                                    trace=tuple(fault.trace or ()), **params)
+                                    trace=tuple(trace), **params)
     except (KeyError, ValueError, TypeError):
         # A fault whose parameters don't fit its template still reaches the person, in Python's words.
         return catalogue.diagnostic("HC2010", Span.from_loc(loc), filename=fault.filename,
-                                    trace=tuple(fault.trace or ()), kind=fault.kind, message=fault.message)
+                                    trace=tuple(trace), kind=fault.kind, message=fault.message)
 
 
 def find_node(program: dict, loc) -> dict | None:

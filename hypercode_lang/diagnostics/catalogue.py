@@ -77,7 +77,9 @@ def _index(p: dict) -> str:
 
 
 def _key(p: dict) -> str:
-    return f"The key {p['key']} isn't in this dictionary.{_did_you_mean(p)}"
+    # Keys are shown as written in code (their repr), so they carry their own quotes.
+    suggestion = f" Did you mean {p['suggestion']}?" if p.get("suggestion") else ""
+    return f"The key {p['key']} isn't in this dictionary.{suggestion}"
 
 
 def _unpack(p: dict) -> str:
@@ -87,7 +89,7 @@ def _unpack(p: dict) -> str:
 
 
 def _conversion(p: dict) -> str:
-    return f"{p['func']}() can't turn {p['value']} into a {p.get('target') or p['func']}."
+    return f"{p['func']}() can't turn {p['value']} into {_a(p.get('target') or p['func'])}."
 
 
 def _raised(p: dict) -> str:
@@ -430,7 +432,7 @@ _entry("HC2010", "error", "Error raised",
 """)
 
 _entry("HC3001", "error", "Time limit",
-       lambda p: f"The program was stopped after {p['seconds']:g} seconds, its time limit.",
+       lambda p: f"The program was stopped after {p['seconds']:g} second{'' if p['seconds'] == 1 else 's'}, its time limit.",
        "A time limit keeps a loop that never ends from running forever.",
        """
 The program ran longer than its time limit (30 seconds unless `--timeout` says otherwise).

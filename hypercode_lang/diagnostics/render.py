@@ -34,9 +34,14 @@ def render(diagnostic: Diagnostic, source: str | None, *, style: str = "friendly
         lines.append(f"  Quick fix: {fix.title}.")
     if len(d.trace) > 1:
         lines.append("  Call trace (most recent call last):")
-        for function, filename, line in d.trace:
+        for (function, filename, line), repeats in _collapse(d.trace):
+            if not line:  # a marker for frames left out of a very deep trace
+                lines.append(f"    {function}")
+                continue
             name = "the top level" if function == "<module>" else f"{function}()"
             lines.append(f"    {filename or where}, line {line}, in {name}")
+            if repeats:
+                lines.append(f"    … the same call {repeats} more time{'s' if repeats != 1 else ''}")
     lines.append(f"  Why: {d.why}")
     return "\n".join(lines)
 
@@ -69,3 +74,14 @@ def render_all(diagnostics, sources: dict, *, style: str = "friendly", colour: b
 
 def to_json(diagnostics) -> str:
     return json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _collapse(trace):
+    """Consecutive identical frames (deep recursion) become one frame and a count."""
+    collapsed: list = []
+    for frame in trace:
+        if collapsed and collapsed[-1][0] == tuple(frame):
+            collapsed[-1][1] += 1
+        else:
+            collapsed.append([tuple(frame), 0])
+    return collapsed

@@ -35,7 +35,8 @@ def closest(name: str, candidates) -> str | None:
         if candidate == name:
             continue
         distance = edit_distance(name, candidate)
-        if distance > MAX_DISTANCE:
+        # At most 2 edits, and fewer for short names: 2 changes to a 4-letter word is a different word.
+        if distance > min(MAX_DISTANCE, max(1, len(name) // 3)):
             continue
         # Very short names are all "close" to each other; between them only a case difference or
         # one letter more or less (`hh` → `h`) counts, never a different letter (`x` → `y`).

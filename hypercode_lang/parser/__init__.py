@@ -15,7 +15,6 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError
 
 from ..diagnostics import Diagnostic
-from . import recovery
 from .engine import engine, shift_locs
 from .scanner import scan
 
@@ -85,6 +84,7 @@ def _parse_with_recovery(text: str) -> tuple[list, list]:
             program, notes = engine().parse_chunk("\n".join(lines))
             return program["body"], diagnostics + notes
         except (UnexpectedInput, DedentError) as error:
+            from . import recovery  # only needed when something is wrong
             repaired = recovery.repair(error, lines)
             diagnostics.append(repaired.diagnostic)
             if repaired.lines == lines:

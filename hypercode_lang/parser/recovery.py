@@ -170,12 +170,23 @@ def _missing_block(error, lines, logical, current, line, col):
     header_text = lines[header.end - 1]
     end = _code_end(header_text)
     indent = " " * (header.indent + 4)
-    fix = catalogue.fix_insert(Span(header.end, end, header.end, end), f"\n{indent}pass",
-                               "Add 'pass' as a placeholder block")
-    diag = catalogue.diagnostic("HC0005", Span(header.start, header.indent + 1, header.end, end), fixes=[fix],
+    fixes = []
+    body = [item for item in logical if item.start > header.end]
+    # Usually the block is there but wasn't indented: indent its first line (keeps the names it binds).
+    if body and body[0].indent == header.indent and body[0].first_word not in BLOCK_KEYWORDS - {"if", "for", "while", "match", "try"}:
+        first = body[0]
+        fixes.append(catalogue.replace_fix("Indent the line below into the block",
+                                           Span(first.start, 1, first.start, first.indent + 1), indent))
+        repaired_lines = list(lines)
+        for number in range(first.start, first.end + 1):
+            repaired_lines[number - 1] = "    " + repaired_lines[number - 1]
+    else:
+        repaired_lines = _replace_line(lines, header.end, header_text[:end - 1] + " pass" + header_text[end - 1:])
+    fixes.append(catalogue.fix_insert(Span(header.end, end, header.end, end), f"\n{indent}pass",
+                                      "Add 'pass' as a placeholder block"))
+    diag = catalogue.diagnostic("HC0005", Span(header.start, header.indent + 1, header.end, end), fixes=fixes,
                                 kind="missing", keyword=header.first_word or "block")
-    repaired = header_text[:end - 1] + " pass" + header_text[end - 1:]
-    return Repair(diag, _replace_line(lines, header.end, repaired))
+    return Repair(diag, repaired_lines)
 
 
 def _legacy_print(error, lines, logical, current, line, col):
@@ -309,7 +320,35 @@ def blank_logical_line(lines, logical, current: LogicalLine) -> list[str]:
     # Keep the statement's role in its compound statement, so the structure stays valid.
     header = {"case": "case _:", "elif": "elif True:", "else": "else:", "except": "except:",
               "finally": "finally:"}.get(current.first_word, "if True:")
-    lines[current.start - 1] = " " * current.indent + (header if opens_block else "pass")
+    original = "\n".join(lines[current.start - 1:current.end]).strip()
+    replacement = _keep_bindings(original, opens_block) or (header if opens_block else "pass")
+    lines[current.start - 1] = " " * current.indent + replacement
     for number in range(current.start + 1, current.end + 1):
         lines[number - 1] = ""
     return lines
+
+
+_ASSIGNED_NAMES = re.compile(r"^([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*=(?!=)")
+_DEF_HEADER = re.compile(r"^def\s+([^\W\d]\w*)\s*\(([^)]*)")
+_KEYWORDS = set(STATEMENT_KEYWORDS) | {"and", "or", "not", "in", "is", "None", "True", "False", "as", "lambda"}
+
+
+def _keep_bindings(original: str, opens_block: bool) -> str | None:
+    """A stand-in for a broken line that still binds the names it meant to bind, so later uses
+    of them aren't reported as unknown (one mistake, one diagnostic)."""
+    if opens_block:
+        header = _DEF_HEADER.match(original)
+        if header:
+            params = []
+            for word in re.findall(r"[^\W\d]\w*", header.group(2).split("=")[0] if "=" not in header.group(2)
+                                   else ",".join(part.split("=")[0] for part in header.group(2).split(","))):
+                if word not in params and word not in _KEYWORDS:
+                    params.append(word)
+            return f"def {header.group(1)}({', '.join(params)}):"
+        return None
+    assigned = _ASSIGNED_NAMES.match(original)
+    if assigned:
+        names = [n.strip() for n in assigned.group(1).split(",")]
+        if not any(n in _KEYWORDS for n in names):
+            return ", ".join(names) + " = " + ", ".join("None" for _ in names)
+    return None

@@ -262,8 +262,12 @@ def _chunks(logical: list[LogicalLine], line_count: int) -> list[Chunk]:
     previous compound statement (elif/else/except/finally) or follows a decorator line."""
     chunks: list[Chunk] = []
     previous_word = ""
+    previous_opens_block = False
     for item in logical:
-        starts = (item.indent == 0 and not _continues(item) and not previous_word.startswith("@"))
+        # After a header ending in ':' a line at column 0 is a forgotten block: keep them together.
+        starts = (item.indent == 0 and not _continues(item) and not previous_word.startswith("@")
+                  and not previous_opens_block)
+        previous_opens_block = item.ends_with_colon
         if starts or not chunks:
             if chunks:
                 chunks[-1].end = item.start - 1

@@ -1,0 +1,4 @@
+def double(x):
+    retrun x * 2
+
+print(double(4))

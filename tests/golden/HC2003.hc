@@ -1,0 +1,2 @@
+colours = ["red", "green"]
+print(colours[2])

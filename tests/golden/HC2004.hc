@@ -1,0 +1,2 @@
+ages = {"ada": 36, "grace": 45}
+print(ages["adaa"])
