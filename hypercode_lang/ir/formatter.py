@@ -61,8 +61,10 @@ def precedence(node: dict) -> int:
 
 
 class ExpressionPrinter:
-    def __init__(self, string_quote: str = '"'):
+    def __init__(self, string_quote: str = '"', enclosing_quote: str | None = None):
         self.string_quote = string_quote
+        # Inside an f-string field, a string must not contain the f-string's own quote unescaped.
+        self.enclosing_quote = enclosing_quote
 
     def __call__(self, node: dict, context: int = TUPLE) -> str:
         text = getattr(self, "p_" + kind_of(node))(node[kind_of(node)])
@@ -82,7 +84,10 @@ class ExpressionPrinter:
 
     def p_const(self, value) -> str:
         if isinstance(value, str):
-            return quote(value, self.string_quote)
+            text = quote(value, self.string_quote)
+            if self.enclosing_quote:
+                text = text[0] + text[1:-1].replace(self.enclosing_quote, "\\" + self.enclosing_quote) + text[-1]
+            return text
         return repr(value)
 
     def p_var(self, name) -> str:
@@ -156,7 +161,7 @@ class ExpressionPrinter:
         return text + "]"
 
     def p_fstring(self, parts) -> str:
-        inner = ExpressionPrinter("'" if self.string_quote == '"' else '"')
+        inner = ExpressionPrinter("'" if self.string_quote == '"' else '"', self.string_quote)
         out = []
         for part in parts:
             if isinstance(part, str):

@@ -622,7 +622,9 @@ class IRBuilder(Transformer):
         while i < end:
             ch = text[i]
             if quote:
-                if ch == quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
                     quote = None
             elif ch in "'\"":
                 quote = ch
@@ -648,9 +650,15 @@ class IRBuilder(Transformer):
     def _field(self, token: Token, text: str, start: int, close: int) -> dict:
         field = text[start:close]
         depth, quote, split_at, conv = 0, None, None, None
+        escaped = False
         for j, ch in enumerate(field):
             if quote:
-                quote = None if ch == quote else quote
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == quote:
+                    quote = None
             elif ch in "'\"":
                 quote = ch
             elif ch in "([{":
