@@ -266,8 +266,11 @@ function toLint(problem) {
   };
 }
 
+/** Errors from the last run, underlined until the text changes. */
+let runProblems = [];
+
 function showProblems(view) {
-  view.dispatch(setDiagnostics(view.state, problems.map(toLint)));
+  view.dispatch(setDiagnostics(view.state, [...problems, ...runProblems].map(toLint)));
   renderProblemsPanel(view);
 }
 
@@ -608,6 +611,27 @@ function showRunResult(view, result, partial) {
     list.append(li);
   }
   list.hidden = !list.childElementCount;
+  // Underline where the run stopped, so the place is easy to find.
+  runProblems = [];
+  if (plugin && view.state.doc === plugin.syncedDoc && !partial) {
+    for (const d of result.diagnostics || []) {
+      const range = toRange(d);
+      if (!range) continue;
+      const lsp = { ...d, range, severity: 1 };
+      const { from, to } = lspToOffsets(plugin, range);
+      const line = view.state.doc.lineAt(Math.min(from, view.state.doc.length));
+      runProblems.push({
+        lsp,
+        from,
+        to: to > from ? to : line.to, // a point becomes its whole line
+        severity: "error",
+        actions: codeOf(d) ? [explainAction(codeOf(d))] : [],
+        fetchedFor: plugin.syncedDoc,
+        fromRun: true,
+      });
+    }
+  }
+  showProblems(view);
   const spoken = [`${status}, exit code ${result.exit_code}.`];
   if (result.stdout) spoken.push(`Output: ${result.stdout.slice(0, 200)}`);
   if (result.diagnostics?.length) spoken.push(result.diagnostics[0].message);
@@ -827,7 +851,10 @@ function buildEditor() {
         "aria-describedby": "editor-help",
       }),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) saveDraft(update.view);
+        if (update.docChanged) {
+          saveDraft(update.view);
+          runProblems = []; // the next diagnostics from the server redraw without them
+        }
         if (update.selectionSet || update.docChanged) {
           const head = update.state.selection.main.head;
           const line = update.state.doc.lineAt(head);

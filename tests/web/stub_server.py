@@ -147,13 +147,22 @@ def create_server() -> LanguageServer:
         doc = ls.workspace.get_text_document(params.uri)
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", doc.source], capture_output=True, text=True, timeout=10)
+        diagnostics = []
+        lines = re.findall(r"line (\d+)", proc.stderr)
+        if proc.returncode and lines:
+            n = int(lines[-1])
+            diagnostics.append({
+                "code": "HC2005", "severity": "error",
+                "message": proc.stderr.strip().splitlines()[-1],
+                "range": {"line": n, "col": 1, "end_line": n, "end_col": 1},
+            })
         return {
             "stdout": proc.stdout,
             "stderr": proc.stderr,
             "exit_code": proc.returncode,
             "status": "success" if proc.returncode == 0 else "error",
             "duration": time.perf_counter() - start,
-            "diagnostics": [],
+            "diagnostics": diagnostics,
         }
 
     @server.feature("hypercode/explain")
