@@ -1,0 +1,542 @@
+"""The HyperCode language server: each handler reads params, asks `hypercode_lang`, and builds
+protocol types. `create_server()` returns a fresh server (one per stdio process or WebSocket
+connection)."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from pathlib import Path
+
+from lsprotocol import types as t
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path
+
+from hypercode_lang.analysis import completion, hints, hover, navigation, outline, semantic
+from hypercode_lang.diagnostics import CATALOGUE
+
+from . import convert, run
+from .documents import DocumentStore, filename_of
+from .positions import Positions
+
+NAME = "hypercode-lsp"
+VERSION = "2.0.0"
+MAX_WORKSPACE_FILES = 2_000
+COMPLETION_KINDS = {"keyword": t.CompletionItemKind.Keyword, "snippet": t.CompletionItemKind.Snippet,
+                    "function": t.CompletionItemKind.Function, "builtin": t.CompletionItemKind.Function,
+                    "variable": t.CompletionItemKind.Variable, "parameter": t.CompletionItemKind.Variable,
+                    "module": t.CompletionItemKind.Module, "method": t.CompletionItemKind.Method,
+                    "constant": t.CompletionItemKind.Constant}
+SYMBOL_KINDS = {"function": t.SymbolKind.Function, "variable": t.SymbolKind.Variable,
+                "module": t.SymbolKind.Module}
+FOLD_KINDS = {"comment": t.FoldingRangeKind.Comment, "imports": t.FoldingRangeKind.Imports,
+              "region": t.FoldingRangeKind.Region}
+LEGEND = t.SemanticTokensLegend(token_types=semantic.TOKEN_TYPES, token_modifiers=semantic.TOKEN_MODIFIERS)
+
+
+class RequestFailed(JsonRpcException):
+    """LSP's RequestFailed: the request was understood but can't be done (the message says why)."""
+    CODE = -32803
+
+
+class HyperCodeServer(LanguageServer):
+    def __init__(self):
+        super().__init__(NAME, VERSION, text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
+        self.documents = DocumentStore(self)
+        self.settings = convert.Settings()
+        self.positions = Positions()
+
+    def log(self, message: str, kind: t.MessageType = t.MessageType.Log) -> None:
+        """To the client's log (never stdout: stdout is the protocol)."""
+        try:
+            self.window_log_message(t.LogMessageParams(type=kind, message=message))
+        except Exception:  # noqa: BLE001 - logging must never break a handler
+            pass
+
+    async def document(self, uri: str):
+        return await self.documents.current(uri)
+
+    def lsp_diagnostics(self, uri: str, document) -> list[t.Diagnostic]:
+        return [convert.diagnostic(d, document.lines, self.settings, uri, self.positions)
+                for d in convert.shown(document.diagnostics, self.settings)]
+
+    def publish(self, uri: str, document) -> None:
+        if uri not in self.workspace.text_documents:
+            return
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
+            uri=uri, diagnostics=self.lsp_diagnostics(uri, document), version=self.documents.version(uri)))
+
+    def supports(self, path: str) -> bool:
+        """Whether the client declared a capability, e.g. 'workspace.configuration'."""
+        node = self.client_capabilities
+        for part in path.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                return False
+        return bool(node)
+
+    def load(self, path: str):
+        """A Document for `path`: the open editor buffer when there is one, else the file."""
+        uri = from_fs_path(path)
+        if uri in self.workspace.text_documents:
+            latest = self.documents.latest.get(uri)
+            if latest is not None and latest.raw == self.workspace.text_documents[uri].source:
+                return latest
+        return navigation.read_document(path)
+
+
+def create_server() -> HyperCodeServer:
+    server = HyperCodeServer()
+    _register_sync(server)
+    _register_language(server)
+    _register_editing(server)
+    _register_custom(server)
+    return server
+
+
+def _uri_document(ls: HyperCodeServer, params):
+    return ls.document(params.text_document.uri)
+
+
+def _pos(ls, document, pos: t.Position) -> tuple[int, int]:
+    return ls.positions.from_position(document.lines, pos)
+
+
+# ====================================================================== sync, diagnostics, settings
+
+def _register_sync(server: HyperCodeServer) -> None:
+    @server.feature(t.INITIALIZE)
+    def initialize(ls: HyperCodeServer, params: t.InitializeParams):
+        ls.positions = Positions(ls.workspace.position_encoding)
+        options = params.initialization_options
+        if isinstance(options, dict):
+            ls.settings.update(options.get("hypercode", options))
+
+    @server.feature(t.INITIALIZED)
+    async def initialized(ls: HyperCodeServer, params: t.InitializedParams):
+        await _pull_settings(ls)
+
+    @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: HyperCodeServer, params: t.DidChangeConfigurationParams):
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("hypercode"), dict):
+            ls.settings.update(settings["hypercode"])
+        await _pull_settings(ls)
+        for uri in ls.documents.open_documents():
+            document = await ls.document(uri)
+            if document is not None:
+                ls.publish(uri, document)
+        if ls.supports("workspace.diagnostics.refresh_support"):
+            ls.workspace_diagnostic_refresh(None)
+        if ls.supports("workspace.inlay_hint.refresh_support"):
+            ls.workspace_inlay_hint_refresh(None)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: HyperCodeServer, params: t.DidOpenTextDocumentParams):
+        ls.documents.changed(params.text_document.uri, ls.publish)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: HyperCodeServer, params: t.DidChangeTextDocumentParams):
+        ls.documents.changed(params.text_document.uri, ls.publish)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: HyperCodeServer, params: t.DidSaveTextDocumentParams):
+        ls.documents.changed(params.text_document.uri, ls.publish)   # sibling modules may now exist
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: HyperCodeServer, params: t.DidCloseTextDocumentParams):
+        ls.documents.closed(params.text_document.uri)
+        ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                        diagnostics=[]))
+
+    @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC,
+                    t.DiagnosticOptions(identifier="hypercode", inter_file_dependencies=True,
+                                        workspace_diagnostics=False))
+    async def pull_diagnostics(ls: HyperCodeServer, params: t.DocumentDiagnosticParams):
+        uri = params.text_document.uri
+        document = await ls.document(uri)
+        if document is None:
+            return t.RelatedFullDocumentDiagnosticReport(items=[])
+        items = ls.lsp_diagnostics(uri, document)
+        result_id = f"{hash(document.raw)}:{ls.settings}"
+        if params.previous_result_id == result_id:
+            return t.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return t.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+
+async def _pull_settings(ls: HyperCodeServer) -> None:
+    if not ls.supports("workspace.configuration"):
+        return
+    try:
+        result = await asyncio.wait_for(ls.workspace_configuration_async(
+            t.ConfigurationParams(items=[t.ConfigurationItem(section="hypercode")])), 5)
+    except Exception as problem:  # noqa: BLE001 - keep the settings we have
+        ls.log(f"Could not read the 'hypercode' settings: {problem}")
+        return
+    if result:
+        ls.settings.update(result[0])
+
+
+# ====================================================================== understanding the code
+
+def _register_language(server: HyperCodeServer) -> None:
+    @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
+                    t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+    async def code_action(ls: HyperCodeServer, params: t.CodeActionParams):
+        uri = params.text_document.uri
+        document = await ls.document(uri)
+        if document is None:
+            return None
+        actions = []
+        for d in convert.shown(document.diagnostics, ls.settings):
+            lsp_diagnostic = convert.diagnostic(d, document.lines, ls.settings, uri, ls.positions)
+            if convert.ranges_overlap(lsp_diagnostic.range, params.range):
+                actions += convert.code_actions(d, lsp_diagnostic, document.lines, uri, ls.positions)
+        return actions
+
+    @server.feature(t.TEXT_DOCUMENT_HOVER)
+    async def on_hover(ls: HyperCodeServer, params: t.HoverParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        found = hover.hover(document, *_pos(ls, document, params.position))
+        if found is None:
+            return None
+        return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=found.markdown),
+                       range=ls.positions.range_of(document.lines, found.loc) if found.loc else None)
+
+    @server.feature(t.TEXT_DOCUMENT_COMPLETION,
+                    t.CompletionOptions(trigger_characters=["."], resolve_provider=True))
+    async def on_completion(ls: HyperCodeServer, params: t.CompletionParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        snippets = ls.supports("text_document.completion.completion_item.snippet_support")
+        items = []
+        for item in completion.complete(document, *_pos(ls, document, params.position)):
+            if item.snippet and not snippets:
+                continue
+            items.append(t.CompletionItem(
+                label=item.label, kind=COMPLETION_KINDS.get(item.kind, t.CompletionItemKind.Text),
+                detail=item.detail or None, insert_text=item.insert_text,
+                insert_text_format=t.InsertTextFormat.Snippet if item.snippet else None,
+                sort_text=("0" if item.kind in ("variable", "parameter", "function", "method") else "1") + item.label,
+                data={"uri": params.text_document.uri, **item.data}))
+        return t.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(t.COMPLETION_ITEM_RESOLVE)
+    async def on_completion_resolve(ls: HyperCodeServer, item: t.CompletionItem):
+        data = item.data if isinstance(item.data, dict) else {}
+        document = await ls.document(data["uri"]) if isinstance(data.get("uri"), str) else None
+        text = completion.describe(document, data)
+        if text:
+            item.documentation = t.MarkupContent(kind=t.MarkupKind.Markdown, value=text)
+        return item
+
+    @server.feature(t.TEXT_DOCUMENT_SIGNATURE_HELP,
+                    t.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[","]))
+    async def on_signature_help(ls: HyperCodeServer, params: t.SignatureHelpParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        found = hover.signature_help(document, *_pos(ls, document, params.position))
+        if found is None:
+            return None
+        signature = t.SignatureInformation(
+            label=found.label, documentation=t.MarkupContent(kind=t.MarkupKind.Markdown, value=found.doc),
+            parameters=[t.ParameterInformation(label=p) for p in found.params])
+        return t.SignatureHelp(signatures=[signature], active_signature=0, active_parameter=found.active_param)
+
+    @server.feature(t.TEXT_DOCUMENT_DEFINITION)
+    async def on_definition(ls: HyperCodeServer, params: t.DefinitionParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        out = []
+        for target in navigation.definition(document, *_pos(ls, document, params.position), load=ls.load):
+            if target.filename is None:
+                out.append(t.Location(uri=params.text_document.uri, range=ls.positions.range_of(document.lines, target.loc)))
+            else:
+                other = ls.load(target.filename)
+                lines = other.lines if other is not None else []
+                out.append(t.Location(uri=from_fs_path(target.filename), range=ls.positions.range_of(lines, target.loc)))
+        return out or None
+
+    @server.feature(t.TEXT_DOCUMENT_REFERENCES)
+    async def on_references(ls: HyperCodeServer, params: t.ReferenceParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        locs = navigation.references(document, *_pos(ls, document, params.position),
+                                     include_declaration=params.context.include_declaration)
+        return [t.Location(uri=params.text_document.uri, range=ls.positions.range_of(document.lines, loc)) for loc in locs]
+
+    @server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    async def on_highlight(ls: HyperCodeServer, params: t.DocumentHighlightParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        return [t.DocumentHighlight(range=ls.positions.range_of(document.lines, loc),
+                                    kind=t.DocumentHighlightKind.Write if write else t.DocumentHighlightKind.Read)
+                for loc, write in navigation.highlights(document, *_pos(ls, document, params.position))]
+
+    @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
+    async def on_prepare_rename(ls: HyperCodeServer, params: t.PrepareRenameParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        try:
+            loc, name = navigation.prepare_rename(document, *_pos(ls, document, params.position))
+        except navigation.RenameRefused as refused:
+            raise RequestFailed(str(refused)) from None
+        return t.PrepareRenamePlaceholder(range=ls.positions.range_of(document.lines, loc), placeholder=name)
+
+    @server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))
+    async def on_rename(ls: HyperCodeServer, params: t.RenameParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        try:
+            locs = navigation.rename_edits(document, *_pos(ls, document, params.position), params.new_name)
+        except navigation.RenameRefused as refused:
+            raise RequestFailed(str(refused)) from None
+        edits = [t.TextEdit(range=ls.positions.range_of(document.lines, loc), new_text=params.new_name) for loc in locs]
+        return t.WorkspaceEdit(changes={params.text_document.uri: edits})
+
+    @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def on_document_symbol(ls: HyperCodeServer, params: t.DocumentSymbolParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        return [_symbol(ls, document.lines, s) for s in outline.document_symbols(document)]
+
+    @server.feature(t.WORKSPACE_SYMBOL)
+    async def on_workspace_symbol(ls: HyperCodeServer, params: t.WorkspaceSymbolParams):
+        found = []
+        for uri, document in await _workspace_documents(ls):
+            for symbol in outline.workspace_symbols(document):
+                if outline.matches(params.query, symbol.name):
+                    found.append(t.SymbolInformation(
+                        name=symbol.name, kind=SYMBOL_KINDS[symbol.kind],
+                        location=t.Location(uri=uri, range=ls.positions.range_of(document.lines, symbol.selection_loc))))
+        return found
+
+    @server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                    t.SemanticTokensRegistrationOptions(legend=LEGEND, full=True, range=True))
+    async def on_semantic_tokens(ls: HyperCodeServer, params: t.SemanticTokensParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return t.SemanticTokens(data=[])
+        return t.SemanticTokens(data=_encode_tokens(ls, document, semantic.tokens(document)))
+
+    @server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE)
+    async def on_semantic_tokens_range(ls: HyperCodeServer, params: t.SemanticTokensRangeParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return t.SemanticTokens(data=[])
+        first, _, last, _ = ls.positions.from_range(document.lines, params.range)
+        return t.SemanticTokens(data=_encode_tokens(ls, document, semantic.tokens(document, first, last)))
+
+    @server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+    async def on_inlay_hint(ls: HyperCodeServer, params: t.InlayHintParams):
+        document = await _uri_document(ls, params)
+        if document is None or not ls.settings.hints:
+            return []
+        first, _, last, _ = ls.positions.from_range(document.lines, params.range)
+        return [t.InlayHint(position=ls.positions.position(document.lines, h.line, h.col), label=h.label,
+                            kind=t.InlayHintKind.Parameter, padding_right=True)
+                for h in hints.parameter_hints(document, first, last)]
+
+    @server.feature(t.TEXT_DOCUMENT_CODE_LENS)
+    async def on_code_lens(ls: HyperCodeServer, params: t.CodeLensParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        uri = params.text_document.uri
+        return [t.CodeLens(range=ls.positions.range_of(document.lines, statement["loc"][:2] * 2),
+                           command=t.Command(title=f"▶ Run {statement['def']['name']}()",
+                                             command="hypercode.runFunction",
+                                             arguments=[uri, statement["def"]["name"]]))
+                for statement in document.program["body"] if "def" in statement and statement.get("loc")]
+
+
+def _symbol(ls, lines, symbol) -> t.DocumentSymbol:
+    return t.DocumentSymbol(name=symbol.name, kind=SYMBOL_KINDS[symbol.kind], detail=symbol.detail or None,
+                            range=ls.positions.range_of(lines, symbol.loc), selection_range=ls.positions.range_of(lines, symbol.selection_loc),
+                            children=[_symbol(ls, lines, c) for c in symbol.children])
+
+
+def _encode_tokens(ls, document, tokens) -> list[int]:
+    data = []
+    previous_line, previous_start = 0, 0
+    for token in tokens:
+        text = document.line_text(token.line)
+        line = token.line - 1
+        start = ls.positions.to_units(text, token.col)
+        length = ls.positions.length(text, token.col, token.end_col)
+        if length <= 0:
+            continue
+        delta_start = start - previous_start if line == previous_line else start
+        modifiers = sum(1 << semantic.TOKEN_MODIFIERS.index(m) for m in token.modifiers)
+        data += [line - previous_line, delta_start, length, semantic.TOKEN_TYPES.index(token.type), modifiers]
+        previous_line, previous_start = line, start
+    return data
+
+
+async def _workspace_documents(ls: HyperCodeServer):
+    """(uri, Document) for open documents and `.hc` files in the workspace folders."""
+    seen = {}
+    for uri in ls.documents.open_documents():
+        document = await ls.document(uri)
+        if document is not None:
+            seen[uri] = document
+    count = 0
+    for folder in list(ls.workspace.folders.values()):
+        root = filename_of(folder.uri)
+        if not root:
+            continue
+        for path in Path(root).rglob("*.hc"):
+            count += 1
+            if count > MAX_WORKSPACE_FILES:
+                ls.log("Workspace symbols: stopped after 2,000 files.")
+                return list(seen.items())
+            uri = from_fs_path(str(path))
+            if uri not in seen and not any(part.startswith(".") for part in path.parts):
+                document = ls.load(str(path))
+                if document is not None:
+                    seen[uri] = document
+    return list(seen.items())
+
+
+# ====================================================================== editing
+
+def _register_editing(server: HyperCodeServer) -> None:
+    @server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
+    async def on_folding(ls: HyperCodeServer, params: t.FoldingRangeParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        return [t.FoldingRange(start_line=f.start - 1, end_line=f.end - 1, kind=FOLD_KINDS[f.kind])
+                for f in outline.folding_ranges(document)]
+
+    @server.feature(t.TEXT_DOCUMENT_SELECTION_RANGE)
+    async def on_selection_range(ls: HyperCodeServer, params: t.SelectionRangeParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return None
+        result = []
+        for pos in params.positions:
+            parent = None
+            for loc in reversed(outline.selection_chain(document, *_pos(ls, document, pos))):
+                parent = t.SelectionRange(range=ls.positions.range_of(document.lines, loc), parent=parent)
+            result.append(parent)
+        return result
+
+    @server.feature(t.TEXT_DOCUMENT_FORMATTING)
+    async def on_formatting(ls: HyperCodeServer, params: t.DocumentFormattingParams):
+        document = await _uri_document(ls, params)
+        return _format_edits(ls, document, None)
+
+    @server.feature(t.TEXT_DOCUMENT_RANGE_FORMATTING)
+    async def on_range_formatting(ls: HyperCodeServer, params: t.DocumentRangeFormattingParams):
+        document = await _uri_document(ls, params)
+        if document is None:
+            return []
+        first, _, last, last_col = ls.positions.from_range(document.lines, params.range)
+        return _format_edits(ls, document, (first, last if last_col > 1 or last == first else last - 1))
+
+
+def _format_edits(ls: HyperCodeServer, document, lines_wanted) -> list[t.TextEdit]:
+    """Minimal edits turning the document into its formatted form (only hunks touching
+    `lines_wanted`, a (first, last) 1-based line range, when given)."""
+    from hypercode_lang.api import format_source
+    if document is None:
+        return []
+    if document.has_syntax_errors:
+        ls.log("Formatting skipped: the file has syntax errors. Fix them first, then format again.",
+               t.MessageType.Info)
+        return []
+    formatted = format_source(document.source)
+    if formatted is None or formatted == document.source:
+        return []
+    old, new = document.source.split("\n"), formatted.split("\n")
+    edits = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if lines_wanted and (i2 < lines_wanted[0] or i1 + 1 > lines_wanted[1]):
+            continue
+        text = "".join(line + "\n" for line in new[j1:j2])
+        start = t.Position(line=i1, character=0)
+        end = t.Position(line=i2, character=0)
+        if i2 >= len(old):   # the last line has no newline after it
+            end = ls.positions.position(document.lines, len(old), len(old[-1]) + 1)
+            text = text[:-1] if text.endswith("\n") and j2 >= len(new) else text
+            if i1 >= len(old):
+                start = end
+                text = "\n" + text
+        edits.append(t.TextEdit(range=t.Range(start=start, end=end), new_text=text))
+    return edits
+
+
+# ====================================================================== custom requests
+
+def _param(params, key, default=None):
+    if isinstance(params, dict):
+        return params.get(key, default)
+    return getattr(params, key, default)
+
+
+def _register_custom(server: HyperCodeServer) -> None:
+    @server.feature("hypercode/run")
+    async def run_request(ls: HyperCodeServer, params):
+        uri = _param(params, "uri")
+        if not isinstance(uri, str):
+            raise JsonRpcInvalidParams("hypercode/run needs a 'uri' string")
+        source = ls.documents.text(uri)
+        if source is None:
+            raise JsonRpcInvalidParams(f"There is no open document {uri}")
+        selection = None
+        rng = _param(params, "range")
+        if rng is not None:
+            try:
+                start, end = _param(rng, "start"), _param(rng, "end")
+                lines = source.split("\n")
+                first = ls.positions.from_position(lines, t.Position(line=int(_param(start, "line")),
+                                                        character=int(_param(start, "character"))))
+                last = ls.positions.from_position(lines, t.Position(line=int(_param(end, "line")),
+                                                       character=int(_param(end, "character"))))
+            except (TypeError, ValueError) as problem:
+                raise JsonRpcInvalidParams(f"'range' is not an LSP range: {problem}") from None
+            selection = _slice(lines, first, last)
+        timeout = _param(params, "timeout")
+        limit = float(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else ls.settings.time_limit
+        try:
+            text = run.program_text(source, selection, _param(params, "function"))
+        except ValueError as problem:
+            raise JsonRpcInvalidParams(str(problem)) from None
+        return await run.run_text(text, filename_of(uri), limit)
+
+    @server.feature("hypercode/explain")
+    def explain_request(ls: HyperCodeServer, params):
+        code = _param(params, "code")
+        entry = CATALOGUE.get(code.upper()) if isinstance(code, str) else None
+        if entry is None:
+            raise JsonRpcInvalidParams(f"There is no HyperCode diagnostic with the code {code!r}.")
+        explanation = f"## {entry.code} · {entry.title}\n\n{entry.why}\n\n{entry.explanation}\n"
+        return {"code": entry.code, "title": entry.title, "explanation": explanation}
+
+
+def _slice(lines: list[str], first: tuple[int, int], last: tuple[int, int]) -> str:
+    (l1, c1), (l2, c2) = first, last
+    if (l2, c2) < (l1, c1):
+        (l1, c1), (l2, c2) = (l2, c2), (l1, c1)
+    if l1 == l2:
+        return lines[l1 - 1][c1 - 1:c2 - 1] if l1 <= len(lines) else ""
+    parts = [lines[l1 - 1][c1 - 1:]] + lines[l1:l2 - 1] + [lines[l2 - 1][:c2 - 1] if l2 <= len(lines) else ""]
+    return "\n".join(parts)
+
+
+__all__ = ["create_server", "HyperCodeServer"]

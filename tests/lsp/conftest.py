@@ -1,0 +1,67 @@
+"""End-to-end fixtures: the real server (`python -m lsp_server`) driven over stdio by pytest-lsp
+clients that announce the VS Code and the Neovim capabilities."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as t
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+CLIENTS = ["visual-studio-code", "neovim"]
+SETTINGS = {"diagnostics": {"style": "friendly", "maxPerFile": 100}, "hints": {"enabled": True},
+            "run": {"timeLimit": 10}}
+
+HELPERS = """\
+# Say hello to someone.
+# Returns the greeting text.
+def greet(name, greeting="Hello"):
+    return f"{greeting}, {name}!"
+
+PI_ISH = 3.14
+"""
+
+
+def make_workspace(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "helpers.hc").write_text(HELPERS, encoding="utf-8")
+    (root / "other.hc").write_text("def area(w, h):\n    return w * h\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return make_workspace(tmp_path_factory.mktemp("ws"))
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    params=CLIENTS,
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "lsp_server"]),
+)
+async def client(lsp_client: LanguageClient, request, workspace):
+    lsp_client.set_configuration(SETTINGS, section="hypercode")
+    await lsp_client.initialize_session(t.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[t.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+        initialization_options={"hypercode": SETTINGS},
+    ))
+    lsp_client.workspace_root = workspace
+    lsp_client.client_name = request.param
+    lsp_client.opened = {}
+    yield
+    await lsp_client.shutdown_session()
+
+
+
+
+def pytest_collection_modifyitems(items):
+    """The client fixture lives for a module; its tests must share the module's event loop."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(pytest.mark.asyncio(loop_scope="module"), append=False)

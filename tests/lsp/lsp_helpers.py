@@ -1,0 +1,66 @@
+"""Helpers for the language-server tests: open, change and pull documents, build positions."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types as t
+from pytest_lsp import LanguageClient
+
+
+async def wait_for(predicate, timeout: float = 10.0):
+    """Poll until predicate() is truthy (the server pushes diagnostics on its own schedule)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the server")
+        await asyncio.sleep(0.02)
+
+
+_counter = [0]
+
+
+def new_uri(client: LanguageClient, stem: str = "doc") -> str:
+    _counter[0] += 1
+    return (client.workspace_root / f"{stem}_{_counter[0]}.hc").as_uri()
+
+
+async def open_doc(client: LanguageClient, text: str, uri: str | None = None) -> str:
+    """Open a document and wait for its first published diagnostics."""
+    uri = uri or new_uri(client)
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_open(t.DidOpenTextDocumentParams(
+        text_document=t.TextDocumentItem(uri=uri, language_id="hypercode", version=1, text=text)))
+    client.opened[uri] = [1, text]
+    await wait_for(lambda: uri in client.diagnostics)
+    return uri
+
+
+async def pull(client: LanguageClient, uri: str) -> list[t.Diagnostic]:
+    report = await client.text_document_diagnostic_async(
+        t.DocumentDiagnosticParams(text_document=t.TextDocumentIdentifier(uri=uri)))
+    return list(report.items)
+
+
+def change(client: LanguageClient, uri: str, edits: list[tuple[t.Range, str]] | None = None, text: str | None = None):
+    state = client.opened[uri]
+    state[0] += 1
+    changes = ([t.TextDocumentContentChangeWholeDocument(text=text)] if text is not None else
+               [t.TextDocumentContentChangePartial(range=r, text=s) for r, s in edits])
+    client.text_document_did_change(t.DidChangeTextDocumentParams(
+        text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=state[0]), content_changes=changes))
+
+
+def pos(line: int, character: int) -> t.Position:
+    return t.Position(line=line, character=character)
+
+
+def rng(l1: int, c1: int, l2: int, c2: int) -> t.Range:
+    return t.Range(start=pos(l1, c1), end=pos(l2, c2))
+
+
+def doc_id(uri: str) -> t.TextDocumentIdentifier:
+    return t.TextDocumentIdentifier(uri=uri)
