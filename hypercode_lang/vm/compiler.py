@@ -11,7 +11,8 @@ from . import opcodes as O
 from .values import ERROR_PARENTS
 
 OPI = O.OPERATOR_INDEX
-_CMP_OPS = frozenset(range(O.FIRST_COMPARE, len(O.OPERATORS)))
+_CMP_OPS = O.COMPARES
+_ADDS = (OPI["add"], OPI["iadd"])
 
 
 class Code:
@@ -276,6 +277,9 @@ class _Free:
         return f"<free {self.name}>"
 
 
+_TAKES_TWO_LOCALS = frozenset({O.BINARY, O.BINARY_SUBSCR, O.STORE_SUBSCR})
+
+
 class Label:
     __slots__ = ("pos",)
 
@@ -347,6 +351,12 @@ class FunctionCompiler:
     def emit(self, op, arg=None, loc=None):
         ins = self.instrs
         n = len(ins)
+        if (n >= 2 and n != self.barrier and n - 1 != self.barrier and ins[-1][0] == O.LOAD_FAST
+                and ins[-2][0] == O.LOAD_FAST2 and op in _TAKES_TWO_LOCALS):
+            # x y | z op  ->  x | y z op : the operator wants the two loads nearest to it
+            x, y = ins[-2][1]
+            ins[-2] = (O.LOAD_FAST, x)
+            ins[-1] = (O.LOAD_FAST2, (y, ins[-1][1]))
         if n and n != self.barrier:
             pop, parg = ins[-1]
             fused = self.fuse(pop, parg, op, arg)
@@ -371,6 +381,11 @@ class FunctionCompiler:
                 return O.BIN_FF, (arg, parg[0], parg[1])
             if pop == O.LOAD_FAST_CONST:
                 return O.BIN_FC, (arg, parg[0], parg[1])
+            if pop == O.LOAD_CONST:
+                return O.BIN_C, (arg, parg)
+        elif op == O.STORE_SUBSCR:
+            if pop == O.LOAD_FAST2:
+                return O.STORE_SUBSCR_FF, parg
         elif op == O.BINARY_SUBSCR:
             if pop == O.LOAD_FAST2:
                 return O.SUBSCR_FF, parg
@@ -385,8 +400,8 @@ class FunctionCompiler:
                 return O.CMP_JUMP, (parg, arg)
         elif op == O.STORE_FAST:
             if pop == O.BIN_FC:
-                if parg[0] == OPI["add"] and parg[1] == arg and type(parg[2]) in _NUM:
-                    return O.INC_FAST, (arg, parg[2])
+                if parg[0] in _ADDS and parg[1] == arg and type(parg[2]) in _NUM:
+                    return O.INC_FAST, (arg, parg[2], parg[0])
                 return O.BIN_FC_STORE, parg + (arg,)
             if pop == O.BIN_FF:
                 return O.BIN_FF_STORE, parg + (arg,)
@@ -409,8 +424,7 @@ class FunctionCompiler:
         for i, (op, arg) in enumerate(ins):
             if op in O.JUMPS:
                 if isinstance(arg, tuple):
-                    t = arg[-1]
-                    ins[i] = (op, arg[:-1] + (t.pos,))
+                    ins[i] = (op, tuple(x.pos if isinstance(x, Label) else x for x in arg))
                 else:
                     ins[i] = (op, arg.pos)
         # the line table must be total
@@ -486,11 +500,11 @@ class FunctionCompiler:
     def s_augassign(self, v, loc):
         t = v["target"]
         k = kind_of(t)
-        op = OPI[v["op"]]
+        op = OPI["i" + v["op"]]
         if k == "var":
             self.load_name(t["var"], t.get("loc"))
             self.expr(v["value"])
-            self.emit(O.INPLACE, op, loc)
+            self.emit(O.BINARY, op, loc)
             self.store(t)
         elif k == "index":
             tv = t["index"]
@@ -503,7 +517,7 @@ class FunctionCompiler:
             self.emit(O.LOAD_FAST, ti, t.get("loc"))
             self.emit(O.BINARY_SUBSCR, None, t.get("loc"))
             self.expr(v["value"])
-            self.emit(O.INPLACE, op, loc)
+            self.emit(O.BINARY, op, loc)
             self.emit(O.LOAD_FAST, tc, loc)
             self.emit(O.LOAD_FAST, ti, loc)
             self.emit(O.STORE_SUBSCR, None, loc)
@@ -556,15 +570,22 @@ class FunctionCompiler:
         top, brk, done = self.label(), self.label(), self.label()
         self.bind(top)
         t = v["target"]
-        if kind_of(t) == "var" and self.access(t["var"])[0] == "fast":
-            self.emit(O.FOR_ITER_STORE, (self.access(t["var"])[1], done), t.get("loc"))
+        fast = kind_of(t) == "var" and self.access(t["var"])[0] == "fast"
+        if fast:
+            slot = self.access(t["var"])[1]
+            self.emit(O.FOR_ITER_STORE, (slot, done), t.get("loc"))
         else:
             self.emit(O.FOR_ITER, done, t.get("loc"))
             self.store(t)
+        body = self.label()
+        self.bind(body)
         self.fblocks.append(("loop", top, brk, True))
         self.body(v.get("body"))
         self.fblocks.pop()
-        self.emit(O.JUMP_BACK, top, loc)
+        if fast:  # next item and jump back to the body in one instruction
+            self.emit(O.FOR_BACK, (slot, body, done), loc)
+        else:
+            self.emit(O.JUMP_BACK, top, loc)
         self.bind(done)
         self.body(v.get("orelse"))
         self.bind(brk)
@@ -919,6 +940,15 @@ class FunctionCompiler:
                 self.expr(a)
             self.emit(O.CALL_METHOD, (func["attr"]["name"], len(args), kwnames), loc)
             return
+        if kind_of(func) == "var" and not kwnames:
+            how, slot = self.access(func["var"])
+            if how != "deref":
+                # No HyperCode expression can rebind a name, so loading the function after its
+                # arguments is indistinguishable from loading it first.
+                for a in args:
+                    self.expr(a)
+                self.emit(O.CALL_VAR, (slot, len(args), how == "global"), loc)
+                return
         self.expr(func)
         for a in args:
             self.expr(a)

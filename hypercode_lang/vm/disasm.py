@@ -26,14 +26,23 @@ def _arg_text(code, op, arg):
         elif op in (O.CMP_FC_JUMP, O.CMP_FF_JUMP):
             tail = f" else -> {arg[3]}"
         return f"{x} {sym} {y}{tail}"
-    if op in (O.BINARY, O.INPLACE):
+    if op == O.BINARY:
         return O.SYMBOLS[arg]
+    if op == O.BIN_C:
+        return f"{O.SYMBOLS[arg[0]]} {arg[1]!r}"
+    if op == O.CALL_VAR:
+        name = code.global_names[arg[0]] if arg[2] else _slot(code, arg[0])
+        return f"{name}({arg[1]} args)"
+    if op == O.STORE_SUBSCR_FF:
+        return f"{_slot(code, arg[0])}[{_slot(code, arg[1])}] = pop"
+    if op == O.FOR_BACK:
+        return f"-> {_slot(code, arg[0])} then -> {arg[1]} else -> {arg[2]}"
     if op == O.BINARY_STORE:
         return f"{O.SYMBOLS[arg[0]]} -> {_slot(code, arg[1])}"
     if op == O.CMP_JUMP:
         return f"{O.SYMBOLS[arg[0]]} else -> {arg[1]}"
     if op == O.INC_FAST:
-        return f"{_slot(code, arg[0])} += {arg[1]!r}"
+        return f"{_slot(code, arg[0])} {O.SYMBOLS[arg[2]]} {arg[1]!r}"
     if op == O.FOR_ITER_STORE:
         return f"-> {_slot(code, arg[0])} else -> {arg[1]}"
     if op == O.SUBSCR_FF:

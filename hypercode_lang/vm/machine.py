@@ -94,7 +94,7 @@ class VM:
         self.math = make_math_module()
         self.modules = {}
         self.main_globals = None
-        self.ops, self.int_ops, self.inplace_ops = make_operators(limits.max_size)
+        self.ops, self.int_ops = make_operators(limits.max_size)
 
     # -- output
     def write(self, text):
@@ -449,7 +449,7 @@ class VM:
         if op == O.UNARY_NEG or op == O.UNARY_POS:
             sym = "unary -" if op == O.UNARY_NEG else "unary +"
             return _fault("HC2001", "TypeError", msg, op=sym, left=type_name(a), right=None)
-        if op in (O.FOR_ITER, O.FOR_ITER_STORE, O.GET_ITER, O.UNPACK, O.LIST_APPEND):
+        if op in (O.FOR_ITER, O.FOR_ITER_STORE, O.FOR_BACK, O.GET_ITER, O.UNPACK, O.LIST_APPEND):
             if et is TypeError:
                 return _fault("HC2001", "TypeError", msg, op="for" if op != O.UNPACK else "unpack",
                               left=type_name(a), right=None)
@@ -502,58 +502,63 @@ class VM:
     # -- the loop
     def run(self, code, fl, gl, base):  # noqa: C901  (one case per opcode, on purpose)
         """Run code in a frame with slots fl and globals gl until that frame returns."""
-        LOAD_FAST = O.LOAD_FAST
-        LOAD_CONST = O.LOAD_CONST
-        STORE_FAST = O.STORE_FAST
         LOAD_FAST2 = O.LOAD_FAST2
-        LOAD_FAST_CONST = O.LOAD_FAST_CONST
-        FOR_ITER_STORE = O.FOR_ITER_STORE
-        FOR_ITER = O.FOR_ITER
-        JUMP_BACK = O.JUMP_BACK
-        JUMP = O.JUMP
+        LOAD_CONST = O.LOAD_CONST
+        BINARY = O.BINARY
+        FOR_BACK = O.FOR_BACK
+        BIN_FC = O.BIN_FC
+        CALL_VAR = O.CALL_VAR
+        STORE_FAST = O.STORE_FAST
+        LOAD_FAST = O.LOAD_FAST
+        CMP_FC_JUMP = O.CMP_FC_JUMP
+        CMP_FF_JUMP = O.CMP_FF_JUMP
+        BIN_FF = O.BIN_FF
+        BIN_FF_STORE = O.BIN_FF_STORE
+        RETURN_VALUE = O.RETURN_VALUE
+        RETURN_FAST = O.RETURN_FAST
+        CALL_METHOD = O.CALL_METHOD
+        STORE_SUBSCR_FF = O.STORE_SUBSCR_FF
+        INC_FAST = O.INC_FAST
+        POP_TOP = O.POP_TOP
+        BIN_C = O.BIN_C
         POP_JUMP_IF_FALSE = O.POP_JUMP_IF_FALSE
+        JUMP_BACK = O.JUMP_BACK
+        FOR_ITER_STORE = O.FOR_ITER_STORE
+        SUBSCR_FF = O.SUBSCR_FF
+        BIN_FC_STORE = O.BIN_FC_STORE
+        LOAD_GLOBAL = O.LOAD_GLOBAL
+        CALL = O.CALL
+        JUMP = O.JUMP
+        STORE_SUBSCR = O.STORE_SUBSCR
+        BINARY_SUBSCR = O.BINARY_SUBSCR
+        SUBSCR_FC = O.SUBSCR_FC
+        FORMAT = O.FORMAT
+        BUILD_STRING = O.BUILD_STRING
+        GET_ITER = O.GET_ITER
+        CMP_JUMP = O.CMP_JUMP
+        LOAD_FAST_CONST = O.LOAD_FAST_CONST
+        BINARY_STORE = O.BINARY_STORE
         POP_JUMP_IF_TRUE = O.POP_JUMP_IF_TRUE
         JUMP_IF_FALSE_OR_POP = O.JUMP_IF_FALSE_OR_POP
         JUMP_IF_TRUE_OR_POP = O.JUMP_IF_TRUE_OR_POP
-        BIN_FC = O.BIN_FC
-        BIN_FF = O.BIN_FF
-        BINARY = O.BINARY
-        CMP_FC_JUMP = O.CMP_FC_JUMP
-        CMP_FF_JUMP = O.CMP_FF_JUMP
-        CMP_JUMP = O.CMP_JUMP
-        INC_FAST = O.INC_FAST
-        BIN_FC_STORE = O.BIN_FC_STORE
-        BIN_FF_STORE = O.BIN_FF_STORE
-        BINARY_STORE = O.BINARY_STORE
-        LOAD_GLOBAL = O.LOAD_GLOBAL
-        CALL = O.CALL
-        RETURN_VALUE = O.RETURN_VALUE
-        RETURN_FAST = O.RETURN_FAST
+        FOR_ITER = O.FOR_ITER
         LOAD_DEREF = O.LOAD_DEREF
         STORE_DEREF = O.STORE_DEREF
         CALL_KW = O.CALL_KW
-        CALL_METHOD = O.CALL_METHOD
-        POP_TOP = O.POP_TOP
-        DUP_TOP = O.DUP_TOP
-        ROT_TWO = O.ROT_TWO
-        ROT_THREE = O.ROT_THREE
-        BINARY_SUBSCR = O.BINARY_SUBSCR
-        STORE_SUBSCR = O.STORE_SUBSCR
-        SUBSCR_FF = O.SUBSCR_FF
-        SUBSCR_FC = O.SUBSCR_FC
+        UNPACK = O.UNPACK
         GET_SLICE = O.GET_SLICE
-        STORE_SLICE = O.STORE_SLICE
         BUILD_LIST = O.BUILD_LIST
         BUILD_TUPLE = O.BUILD_TUPLE
         BUILD_DICT = O.BUILD_DICT
         LIST_APPEND = O.LIST_APPEND
-        UNPACK = O.UNPACK
-        INPLACE = O.INPLACE
+        DUP_TOP = O.DUP_TOP
+        ROT_TWO = O.ROT_TWO
+        ROT_THREE = O.ROT_THREE
+        STORE_SLICE = O.STORE_SLICE
+        UNARY_NOT = O.UNARY_NOT
         UNARY_NEG = O.UNARY_NEG
         UNARY_POS = O.UNARY_POS
-        UNARY_NOT = O.UNARY_NOT
         GET_ATTR = O.GET_ATTR
-        GET_ITER = O.GET_ITER
         MAKE_FUNCTION = O.MAKE_FUNCTION
         MAKE_CELL = O.MAKE_CELL
         SETUP_EXCEPT = O.SETUP_EXCEPT
@@ -561,12 +566,11 @@ class VM:
         RAISE = O.RAISE
         RERAISE = O.RERAISE
         EXC_MATCH = O.EXC_MATCH
-        FORMAT = O.FORMAT
-        BUILD_STRING = O.BUILD_STRING
         IMPORT = O.IMPORT
         ASSERT_FAIL = O.ASSERT_FAIL
         MATCH_SEQ = O.MATCH_SEQ
         MATCH_IS = O.MATCH_IS
+        NOP = O.NOP
 
         _type = type
         _int = int
@@ -577,7 +581,6 @@ class VM:
         _UNBOUND = UNBOUND
         ops = self.ops
         int_ops = self.int_ops
-        inplace_ops = self.inplace_ops
         limit = self.limits.max_size
         maxd = self.limits.max_depth - base
         deadline = self.deadline
@@ -602,241 +605,365 @@ class VM:
                 while True:
                     op, arg = instrs[pc]
                     pc += 1
-                    if op == LOAD_FAST:
-                        a = fl[arg]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, arg)
-                        push(a)
-                    elif op == LOAD_CONST:
-                        push(arg)
-                    elif op == STORE_FAST:
-                        fl[arg] = pop()
-                    elif op == CMP_FC_JUMP:
-                        o, x, b, t = arg
-                        a = fl[x]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, x)
-                        if not ops[o](a, b):
-                            pc = t
-                    elif op == FOR_ITER_STORE:
-                        a = _next(stack[-1], _UNBOUND)
-                        if a is _UNBOUND:
-                            pop()
-                            pc = arg[1]
-                        else:
-                            fl[arg[0]] = a
-                    elif op == JUMP_BACK:
-                        pc = arg
-                        ticks -= 1
-                        if not ticks:
-                            ticks = _TICKS
-                            if monotonic() > deadline:
-                                raise self.time_fault()
-                    elif op == LOAD_FAST2:
-                        a = fl[arg[0]]
-                        b = fl[arg[1]]
-                        if a is _UNBOUND or b is _UNBOUND:
-                            raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
-                        push(a)
-                        push(b)
-                    elif op == LOAD_FAST_CONST:
-                        a = fl[arg[0]]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, arg[0])
-                        push(a)
-                        push(arg[1])
-                    elif op == BIN_FC:
-                        o, x, b = arg
-                        a = fl[x]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, x)
-                        if _type(a) is _int and _type(b) is _int:
-                            push(int_ops[o](a, b))
-                        else:
-                            push(ops[o](a, b))
-                    elif op == BIN_FF:
-                        o, x, y = arg
-                        a = fl[x]
-                        b = fl[y]
-                        if a is _UNBOUND or b is _UNBOUND:
-                            raise self.unbound_fault(code, x if a is _UNBOUND else y)
-                        if _type(a) is _int and _type(b) is _int:
-                            push(int_ops[o](a, b))
-                        else:
-                            push(ops[o](a, b))
-                    elif op == BINARY:
-                        b = pop()
-                        a = stack[-1]
-                        if _type(a) is _int and _type(b) is _int:
-                            stack[-1] = int_ops[arg](a, b)
-                        else:
-                            stack[-1] = ops[arg](a, b)
-                    elif op == INC_FAST:
-                        x, b = arg
-                        a = fl[x]
-                        if _type(a) is _int:
-                            fl[x] = a + b
-                        else:
+                    if op < 8:
+                        if op == LOAD_FAST2:
+                            a = fl[arg[0]]
+                            b = fl[arg[1]]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                            push(a)
+                            push(b)
+                        elif op == LOAD_CONST:
+                            push(arg)
+                        elif op == BINARY:
+                            b = pop()
+                            a = stack[-1]
+                            if _type(a) is _int and _type(b) is _int:
+                                stack[-1] = int_ops[arg](a, b)
+                            else:
+                                stack[-1] = ops[arg](a, b)
+                        elif op == FOR_BACK:
+                            a = _next(stack[-1], _UNBOUND)
+                            if a is _UNBOUND:
+                                pop()
+                                pc = arg[2]
+                            else:
+                                fl[arg[0]] = a
+                                pc = arg[1]
+                                ticks -= 1
+                                if not ticks:
+                                    ticks = _TICKS
+                                    if monotonic() > deadline:
+                                        raise self.time_fault()
+                        elif op == BIN_FC:
+                            o, x, b = arg
+                            a = fl[x]
                             if a is _UNBOUND:
                                 raise self.unbound_fault(code, x)
-                            fl[x] = inplace_ops[0](a, b)
-                    elif op == BIN_FF_STORE:
-                        o, x, y, z = arg
-                        a = fl[x]
-                        b = fl[y]
-                        if a is _UNBOUND or b is _UNBOUND:
-                            raise self.unbound_fault(code, x if a is _UNBOUND else y)
-                        if _type(a) is _int and _type(b) is _int:
-                            fl[z] = int_ops[o](a, b)
-                        else:
-                            fl[z] = ops[o](a, b)
-                    elif op == BIN_FC_STORE:
-                        o, x, b, z = arg
-                        a = fl[x]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, x)
-                        if _type(a) is _int and _type(b) is _int:
-                            fl[z] = int_ops[o](a, b)
-                        else:
-                            fl[z] = ops[o](a, b)
-                    elif op == BINARY_STORE:
-                        b = pop()
-                        a = pop()
-                        o = arg[0]
-                        if _type(a) is _int and _type(b) is _int:
-                            fl[arg[1]] = int_ops[o](a, b)
-                        else:
-                            fl[arg[1]] = ops[o](a, b)
-                    elif op == CMP_FF_JUMP:
-                        o, x, y, t = arg
-                        a = fl[x]
-                        b = fl[y]
-                        if a is _UNBOUND or b is _UNBOUND:
-                            raise self.unbound_fault(code, x if a is _UNBOUND else y)
-                        if not ops[o](a, b):
-                            pc = t
-                    elif op == CMP_JUMP:
-                        b = pop()
-                        a = pop()
-                        if not ops[arg[0]](a, b):
-                            pc = arg[1]
-                    elif op == POP_JUMP_IF_FALSE:
-                        if not pop():
-                            pc = arg
-                    elif op == JUMP:
-                        pc = arg
-                    elif op == SUBSCR_FF:
-                        a = fl[arg[0]]
-                        b = fl[arg[1]]
-                        if a is _UNBOUND or b is _UNBOUND:
-                            raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
-                        push(a[b])
-                    elif op == SUBSCR_FC:
-                        a = fl[arg[0]]
-                        b = arg[1]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, arg[0])
-                        push(a[b])
-                    elif op == LOAD_GLOBAL:
-                        a = gl[arg]
-                        if a is _UNBOUND:
-                            raise self.name_fault(code, code.global_names[arg], gl)
-                        push(a)
-                    elif op == CALL:
-                        f = stack[-arg - 1]
-                        if _type(f) is _function and f.code.nparams == arg and f.native is None:
-                            n = _len(stack) - arg
-                            nfl = stack[n:]
-                            del stack[n - 1:]
-                            nfl.extend(f.tail)
-                        else:
-                            n = _len(stack) - arg
-                            b = stack[n:]
+                            if _type(a) is _int and _type(b) is _int:
+                                push(int_ops[o](a, b))
+                            else:
+                                push(ops[o](a, b))
+                        elif op == CALL_VAR:
+                            x, argc, g = arg
+                            f = gl[x] if g else fl[x]
+                            if f is _UNBOUND:
+                                if g:
+                                    raise self.name_fault(code, code.global_names[x], gl)
+                                raise self.unbound_fault(code, x)
+                            n = _len(stack) - argc
+                            if _type(f) is _function and f.fast_argc == argc:
+                                nfl = stack[n:]
+                                del stack[n:]
+                                nfl.extend(f.tail)
+                            else:
+                                b = stack[n:]
+                                del stack[n:]
+                                self.depth = base + _len(frames)
+                                r = self.invoke(f, b, None)
+                                if _type(r) is not _Frame_:
+                                    push(r)
+                                    continue
+                                nfl = r.slots
+                            if _len(frames) >= maxd:
+                                raise self.depth_fault()
+                            frames.append((code, instrs, pc, stack, fl, gl, blocks))
+                            code = f.code
+                            instrs = code.instrs
+                            pc = 0
+                            stack = []
+                            push = stack.append
+                            pop = stack.pop
+                            fl = nfl
+                            gl = f.globals
+                            blocks = None
+                            ticks -= 1
+                            if not ticks:
+                                ticks = _TICKS
+                                if monotonic() > deadline:
+                                    raise self.time_fault()
+                        elif op == STORE_FAST:
+                            fl[arg] = pop()
+                        elif op == LOAD_FAST:
+                            a = fl[arg]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, arg)
+                            push(a)
+                    elif op < 16:
+                        if op == CMP_FC_JUMP:
+                            o, x, b, t = arg
+                            a = fl[x]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, x)
+                            if not ops[o](a, b):
+                                pc = t
+                        elif op == CMP_FF_JUMP:
+                            o, x, y, t = arg
+                            a = fl[x]
+                            b = fl[y]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                            if not ops[o](a, b):
+                                pc = t
+                        elif op == BIN_FF:
+                            o, x, y = arg
+                            a = fl[x]
+                            b = fl[y]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                            if _type(a) is _int and _type(b) is _int:
+                                push(int_ops[o](a, b))
+                            else:
+                                push(ops[o](a, b))
+                        elif op == BIN_FF_STORE:
+                            o, x, y, z = arg
+                            a = fl[x]
+                            b = fl[y]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                            if _type(a) is _int and _type(b) is _int:
+                                fl[z] = int_ops[o](a, b)
+                            else:
+                                fl[z] = ops[o](a, b)
+                        elif op == RETURN_VALUE:
+                            a = pop()
+                            if not frames:
+                                return a
+                            code, instrs, pc, stack, fl, gl, blocks = frames.pop()
+                            push = stack.append
+                            pop = stack.pop
+                            push(a)
+                        elif op == RETURN_FAST:
+                            a = fl[arg]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, arg)
+                            if not frames:
+                                return a
+                            code, instrs, pc, stack, fl, gl, blocks = frames.pop()
+                            push = stack.append
+                            pop = stack.pop
+                            push(a)
+                        elif op == CALL_METHOD:
+                            f, argc, kwnames = arg
+                            nkw = _len(kwnames) if kwnames else 0
+                            n = _len(stack) - argc - nkw
+                            a = stack[n - 1]
+                            b = stack[n:n + argc]
+                            kw = dict(zip(kwnames, stack[n + argc:])) if nkw else None
                             del stack[n - 1:]
                             self.depth = base + _len(frames)
-                            r = self.invoke(f, b, None)
-                            if _type(r) is not _Frame_:
-                                push(r)
-                                continue
-                            nfl = r.slots
-                        if _len(frames) >= maxd:
-                            raise self.depth_fault()
-                        frames.append((code, instrs, pc, stack, fl, gl, blocks))
-                        code = f.code
-                        instrs = code.instrs
-                        pc = 0
-                        stack = []
-                        push = stack.append
-                        pop = stack.pop
-                        fl = nfl
-                        gl = f.globals
-                        blocks = None
-                        ticks -= 1
-                        if not ticks:
-                            ticks = _TICKS
-                            if monotonic() > deadline:
-                                raise self.time_fault()
-                    elif op == RETURN_FAST:
-                        a = fl[arg]
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, arg)
-                        if not frames:
-                            return a
-                        code, instrs, pc, stack, fl, gl, blocks = frames.pop()
-                        push = stack.append
-                        pop = stack.pop
-                        push(a)
-                    elif op == RETURN_VALUE:
-                        a = pop()
-                        if not frames:
-                            return a
-                        code, instrs, pc, stack, fl, gl, blocks = frames.pop()
-                        push = stack.append
-                        pop = stack.pop
-                        push(a)
-                    elif op == POP_TOP:
-                        pop()
-                    elif op == POP_JUMP_IF_TRUE:
-                        if pop():
-                            pc = arg
-                    elif op == JUMP_IF_FALSE_OR_POP:
-                        if stack[-1]:
+                            if _type(a) is module:
+                                f = self.get_attr(a, f)
+                                r = self.invoke(f, b, kw)
+                                if _type(r) is _Frame_:
+                                    if _len(frames) >= maxd:
+                                        raise self.depth_fault()
+                                    frames.append((code, instrs, pc, stack, fl, gl, blocks))
+                                    code = f.code
+                                    instrs = code.instrs
+                                    pc = 0
+                                    stack = []
+                                    push = stack.append
+                                    pop = stack.pop
+                                    fl = r.slots
+                                    gl = f.globals
+                                    blocks = None
+                                else:
+                                    push(r)
+                            else:
+                                push(self.call_method(a, f, b, kw))
+                        elif op == STORE_SUBSCR_FF:
+                            a = fl[arg[0]]
+                            b = fl[arg[1]]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                            v = pop()
+                            if _type(a) is dict and _len(a) >= limit and b not in a:
+                                raise size_fault("dict", limit)
+                            a[b] = v
+                    else:
+                        if op == INC_FAST:
+                            x, b, o = arg
+                            a = fl[x]
+                            if _type(a) is _int:
+                                fl[x] = a + b
+                            else:
+                                if a is _UNBOUND:
+                                    raise self.unbound_fault(code, x)
+                                fl[x] = ops[o](a, b)
+                        elif op == POP_TOP:
                             pop()
-                        else:
+                        elif op == BIN_C:
+                            o, b = arg
+                            a = stack[-1]
+                            if _type(a) is _int and _type(b) is _int:
+                                stack[-1] = int_ops[o](a, b)
+                            else:
+                                stack[-1] = ops[o](a, b)
+                        elif op == POP_JUMP_IF_FALSE:
+                            if not pop():
+                                pc = arg
+                        elif op == JUMP_BACK:
                             pc = arg
-                    elif op == JUMP_IF_TRUE_OR_POP:
-                        if stack[-1]:
-                            pc = arg
-                        else:
-                            pop()
-                    elif op == FOR_ITER:
-                        a = _next(stack[-1], _UNBOUND)
-                        if a is _UNBOUND:
-                            pop()
-                            pc = arg
-                        else:
+                            ticks -= 1
+                            if not ticks:
+                                ticks = _TICKS
+                                if monotonic() > deadline:
+                                    raise self.time_fault()
+                        elif op == FOR_ITER_STORE:
+                            a = _next(stack[-1], _UNBOUND)
+                            if a is _UNBOUND:
+                                pop()
+                                pc = arg[1]
+                            else:
+                                fl[arg[0]] = a
+                        elif op == SUBSCR_FF:
+                            a = fl[arg[0]]
+                            b = fl[arg[1]]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                            push(a[b])
+                        elif op == BIN_FC_STORE:
+                            o, x, b, z = arg
+                            a = fl[x]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, x)
+                            if _type(a) is _int and _type(b) is _int:
+                                fl[z] = int_ops[o](a, b)
+                            else:
+                                fl[z] = ops[o](a, b)
+                        elif op == LOAD_GLOBAL:
+                            a = gl[arg]
+                            if a is _UNBOUND:
+                                raise self.name_fault(code, code.global_names[arg], gl)
                             push(a)
-                    elif op == GET_ITER:
-                        a = stack[-1]
-                        stack[-1] = iter(a)
-                    elif op == LOAD_DEREF:
-                        a = fl[arg].value
-                        if a is _UNBOUND:
-                            raise self.unbound_fault(code, arg, True)
-                        push(a)
-                    elif op == STORE_DEREF:
-                        fl[arg].value = pop()
-                    elif op == CALL_METHOD:
-                        f, argc, kwnames = arg
-                        nkw = _len(kwnames) if kwnames else 0
-                        n = _len(stack) - argc - nkw
-                        a = stack[n - 1]
-                        b = stack[n:n + argc]
-                        kw = dict(zip(kwnames, stack[n + argc:])) if nkw else None
-                        del stack[n - 1:]
-                        self.depth = base + _len(frames)
-                        if _type(a) is module:
-                            f = self.get_attr(a, f)
+                        elif op == CALL:
+                            f = stack[-arg - 1]
+                            if _type(f) is _function and f.fast_argc == arg:
+                                n = _len(stack) - arg
+                                nfl = stack[n:]
+                                del stack[n - 1:]
+                                nfl.extend(f.tail)
+                            else:
+                                n = _len(stack) - arg
+                                b = stack[n:]
+                                del stack[n - 1:]
+                                self.depth = base + _len(frames)
+                                r = self.invoke(f, b, None)
+                                if _type(r) is not _Frame_:
+                                    push(r)
+                                    continue
+                                nfl = r.slots
+                            if _len(frames) >= maxd:
+                                raise self.depth_fault()
+                            frames.append((code, instrs, pc, stack, fl, gl, blocks))
+                            code = f.code
+                            instrs = code.instrs
+                            pc = 0
+                            stack = []
+                            push = stack.append
+                            pop = stack.pop
+                            fl = nfl
+                            gl = f.globals
+                            blocks = None
+                            ticks -= 1
+                            if not ticks:
+                                ticks = _TICKS
+                                if monotonic() > deadline:
+                                    raise self.time_fault()
+                        elif op == JUMP:
+                            pc = arg
+                        elif op == STORE_SUBSCR:
+                            b = pop()
+                            a = pop()
+                            v = pop()
+                            if _type(a) is dict and _len(a) >= limit and b not in a:
+                                raise size_fault("dict", limit)
+                            a[b] = v
+                        elif op == BINARY_SUBSCR:
+                            b = pop()
+                            a = stack[-1]
+                            stack[-1] = a[b]
+                        elif op == SUBSCR_FC:
+                            a = fl[arg[0]]
+                            b = arg[1]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0])
+                            push(a[b])
+                        elif op == FORMAT:
+                            a = pop()
+                            spec, conv = arg
+                            if conv is not None:
+                                a = repr(a) if conv == "r" else (ascii(a) if conv == "a" else str(a))
+                            if spec:
+                                check_spec(spec, limit)
+                                push(format(a, spec))
+                            else:
+                                push(a if _type(a) is str else format(a, ""))
+                        elif op == BUILD_STRING:
+                            a = "".join(stack[-arg:])
+                            del stack[-arg:]
+                            if _len(a) > limit:
+                                raise size_fault("str", limit)
+                            push(a)
+                        elif op == GET_ITER:
+                            a = stack[-1]
+                            stack[-1] = iter(a)
+                        elif op == CMP_JUMP:
+                            b = pop()
+                            a = pop()
+                            if not ops[arg[0]](a, b):
+                                pc = arg[1]
+                        elif op == LOAD_FAST_CONST:
+                            a = fl[arg[0]]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0])
+                            push(a)
+                            push(arg[1])
+                        elif op == BINARY_STORE:
+                            b = pop()
+                            a = pop()
+                            o = arg[0]
+                            if _type(a) is _int and _type(b) is _int:
+                                fl[arg[1]] = int_ops[o](a, b)
+                            else:
+                                fl[arg[1]] = ops[o](a, b)
+                        elif op == POP_JUMP_IF_TRUE:
+                            if pop():
+                                pc = arg
+                        elif op == JUMP_IF_FALSE_OR_POP:
+                            if stack[-1]:
+                                pop()
+                            else:
+                                pc = arg
+                        elif op == JUMP_IF_TRUE_OR_POP:
+                            if stack[-1]:
+                                pc = arg
+                            else:
+                                pop()
+                        elif op == FOR_ITER:
+                            a = _next(stack[-1], _UNBOUND)
+                            if a is _UNBOUND:
+                                pop()
+                                pc = arg
+                            else:
+                                push(a)
+                        elif op == LOAD_DEREF:
+                            a = fl[arg].value
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, arg, True)
+                            push(a)
+                        elif op == STORE_DEREF:
+                            fl[arg].value = pop()
+                        elif op == CALL_KW:
+                            argc, kwnames = arg
+                            nkw = _len(kwnames)
+                            n = _len(stack) - argc - nkw
+                            f = stack[n - 1]
+                            b = stack[n:n + argc]
+                            kw = dict(zip(kwnames, stack[n + argc:]))
+                            del stack[n - 1:]
+                            self.depth = base + _len(frames)
                             r = self.invoke(f, b, kw)
                             if _type(r) is _Frame_:
                                 if _len(frames) >= maxd:
@@ -853,198 +980,138 @@ class VM:
                                 blocks = None
                             else:
                                 push(r)
-                        else:
-                            push(self.call_method(a, f, b, kw))
-                    elif op == CALL_KW:
-                        argc, kwnames = arg
-                        nkw = _len(kwnames)
-                        n = _len(stack) - argc - nkw
-                        f = stack[n - 1]
-                        b = stack[n:n + argc]
-                        kw = dict(zip(kwnames, stack[n + argc:]))
-                        del stack[n - 1:]
-                        self.depth = base + _len(frames)
-                        r = self.invoke(f, b, kw)
-                        if _type(r) is _Frame_:
-                            if _len(frames) >= maxd:
-                                raise self.depth_fault()
-                            frames.append((code, instrs, pc, stack, fl, gl, blocks))
-                            code = f.code
-                            instrs = code.instrs
-                            pc = 0
-                            stack = []
-                            push = stack.append
-                            pop = stack.pop
-                            fl = r.slots
-                            gl = f.globals
-                            blocks = None
-                        else:
-                            push(r)
-                    elif op == BINARY_SUBSCR:
-                        b = pop()
-                        a = stack[-1]
-                        stack[-1] = a[b]
-                    elif op == STORE_SUBSCR:
-                        b = pop()
-                        a = pop()
-                        v = pop()
-                        if _type(a) is dict and _len(a) >= limit and b not in a:
-                            raise size_fault("dict", limit)
-                        a[b] = v
-                    elif op == INPLACE:
-                        b = pop()
-                        a = stack[-1]
-                        if _type(a) is _int and _type(b) is _int:
-                            stack[-1] = int_ops[arg](a, b)
-                        else:
-                            stack[-1] = inplace_ops[arg](a, b)
-                    elif op == BUILD_LIST:
-                        if arg == -1:
-                            stack[-1] = list(stack[-1])
-                        elif arg:
-                            a = stack[-arg:]
-                            del stack[-arg:]
-                            push(a)
-                        else:
-                            push([])
-                    elif op == LIST_APPEND:
-                        a = stack[-arg - 1]
-                        a.append(pop())
-                        if _len(a) > limit:
-                            raise size_fault("list", limit)
-                    elif op == BUILD_TUPLE:
-                        if arg:
-                            a = tuple(stack[-arg:])
-                            del stack[-arg:]
-                            push(a)
-                        else:
-                            push(())
-                    elif op == BUILD_DICT:
-                        d = {}
-                        if arg:
-                            items = stack[-2 * arg:]
-                            del stack[-2 * arg:]
-                            for i in range(0, 2 * arg, 2):
-                                a = items[i]
-                                d[a] = items[i + 1]
-                        push(d)
-                    elif op == DUP_TOP:
-                        push(stack[-1])
-                    elif op == ROT_TWO:
-                        stack[-1], stack[-2] = stack[-2], stack[-1]
-                    elif op == ROT_THREE:
-                        a = pop()
-                        stack.insert(-2, a)
-                    elif op == UNPACK:
-                        a = pop()
-                        ta = _type(a)
-                        if ta is not list and ta is not tuple:
-                            a = list(islice(iter(a), arg + 1))
-                        if _len(a) != arg:
-                            if _len(a) > arg:
-                                raise _fault("HC2009", "ValueError", f"too many values to unpack (expected {arg})",
-                                             expected=arg, got=None)
-                            raise _fault("HC2009", "ValueError",
-                                         f"not enough values to unpack (expected {arg}, got {_len(a)})",
-                                         expected=arg, got=_len(a))
-                        stack.extend(reversed(a))
-                    elif op == GET_SLICE:
-                        st = pop()
-                        hi = pop()
-                        lo = pop()
-                        a = stack[-1]
-                        b = lo
-                        stack[-1] = a[lo:hi:st]
-                    elif op == STORE_SLICE:
-                        st = pop()
-                        hi = pop()
-                        lo = pop()
-                        a = pop()
-                        v = pop()
-                        b = v
-                        if _type(v) is not list:
-                            v = self.builtins.bounded(v, "list")
-                        if _type(a) is list and _len(a) + _len(v) > limit:
-                            raise size_fault("list", limit)
-                        a[lo:hi:st] = v
-                    elif op == UNARY_NOT:
-                        stack[-1] = not stack[-1]
-                    elif op == UNARY_NEG:
-                        a = stack[-1]
-                        stack[-1] = -a
-                    elif op == UNARY_POS:
-                        a = stack[-1]
-                        stack[-1] = +a
-                    elif op == GET_ATTR:
-                        a = stack[-1]
-                        stack[-1] = self.get_attr(a, arg)
-                    elif op == FORMAT:
-                        a = pop()
-                        spec, conv = arg
-                        if conv is not None:
-                            a = repr(a) if conv == "r" else (ascii(a) if conv == "a" else str(a))
-                        if spec:
-                            check_spec(spec, limit)
-                            push(format(a, spec))
-                        else:
-                            push(a if _type(a) is str else format(a, ""))
-                    elif op == BUILD_STRING:
-                        a = "".join(stack[-arg:])
-                        del stack[-arg:]
-                        if _len(a) > limit:
-                            raise size_fault("str", limit)
-                        push(a)
-                    elif op == MAKE_FUNCTION:
-                        c, ndef, cells = arg
-                        if ndef:
-                            d = tuple(stack[-ndef:])
-                            del stack[-ndef:]
-                        else:
-                            d = ()
-                        f = _function(c, d, tuple([fl[s] for s in cells]), gl)
-                        if natives and fl is main_globals and c.name in natives:
-                            f.native = natives[c.name]
-                        push(f)
-                    elif op == MAKE_CELL:
-                        x, is_param = arg
-                        fl[x] = Cell(fl[x] if is_param else _UNBOUND)
-                    elif op == SETUP_EXCEPT:
-                        if blocks is None:
-                            blocks = []
-                        blocks.append((arg, _len(stack)))
-                    elif op == POP_BLOCK:
-                        blocks.pop()
-                    elif op == EXC_MATCH:
-                        a = pop()
-                        if arg not in ERROR_PARENTS:
-                            raise self.name_fault(code, arg, gl)
-                        push(kind_matches(a.kind, arg))
-                    elif op == RERAISE:
-                        raise self.raise_fault(pop())
-                    elif op == RAISE:
-                        if arg:
+                        elif op == UNPACK:
+                            a = pop()
+                            ta = _type(a)
+                            if ta is not list and ta is not tuple:
+                                a = list(islice(iter(a), arg + 1))
+                            if _len(a) != arg:
+                                if _len(a) > arg:
+                                    raise _fault("HC2009", "ValueError", f"too many values to unpack (expected {arg})",
+                                                 expected=arg, got=None)
+                                raise _fault("HC2009", "ValueError",
+                                             f"not enough values to unpack (expected {arg}, got {_len(a)})",
+                                             expected=arg, got=_len(a))
+                            stack.extend(reversed(a))
+                        elif op == GET_SLICE:
+                            st = pop()
+                            hi = pop()
+                            lo = pop()
+                            a = stack[-1]
+                            b = lo
+                            stack[-1] = a[lo:hi:st]
+                        elif op == BUILD_LIST:
+                            if arg == -1:
+                                stack[-1] = list(stack[-1])
+                            elif arg:
+                                a = stack[-arg:]
+                                del stack[-arg:]
+                                push(a)
+                            else:
+                                push([])
+                        elif op == BUILD_TUPLE:
+                            if arg:
+                                a = tuple(stack[-arg:])
+                                del stack[-arg:]
+                                push(a)
+                            else:
+                                push(())
+                        elif op == BUILD_DICT:
+                            d = {}
+                            if arg:
+                                items = stack[-2 * arg:]
+                                del stack[-2 * arg:]
+                                for i in range(0, 2 * arg, 2):
+                                    a = items[i]
+                                    d[a] = items[i + 1]
+                            push(d)
+                        elif op == LIST_APPEND:
+                            a = stack[-arg - 1]
+                            a.append(pop())
+                            if _len(a) > limit:
+                                raise size_fault("list", limit)
+                        elif op == DUP_TOP:
+                            push(stack[-1])
+                        elif op == ROT_TWO:
+                            stack[-1], stack[-2] = stack[-2], stack[-1]
+                        elif op == ROT_THREE:
+                            a = pop()
+                            stack.insert(-2, a)
+                        elif op == STORE_SLICE:
+                            st = pop()
+                            hi = pop()
+                            lo = pop()
+                            a = pop()
+                            v = pop()
+                            b = v
+                            if _type(v) is not list:
+                                v = self.builtins.bounded(v, "list")
+                            if _type(a) is list and _len(a) + _len(v) > limit:
+                                raise size_fault("list", limit)
+                            a[lo:hi:st] = v
+                        elif op == UNARY_NOT:
+                            stack[-1] = not stack[-1]
+                        elif op == UNARY_NEG:
+                            a = stack[-1]
+                            stack[-1] = -a
+                        elif op == UNARY_POS:
+                            a = stack[-1]
+                            stack[-1] = +a
+                        elif op == GET_ATTR:
+                            a = stack[-1]
+                            stack[-1] = self.get_attr(a, arg)
+                        elif op == MAKE_FUNCTION:
+                            c, ndef, cells = arg
+                            if ndef:
+                                d = tuple(stack[-ndef:])
+                                del stack[-ndef:]
+                            else:
+                                d = ()
+                            f = _function(c, d, tuple([fl[s] for s in cells]), gl)
+                            if natives and fl is main_globals and c.name in natives:
+                                f.native = natives[c.name]
+                                f.fast_argc = -1
+                            push(f)
+                        elif op == MAKE_CELL:
+                            x, is_param = arg
+                            fl[x] = Cell(fl[x] if is_param else _UNBOUND)
+                        elif op == SETUP_EXCEPT:
+                            if blocks is None:
+                                blocks = []
+                            blocks.append((arg, _len(stack)))
+                        elif op == POP_BLOCK:
+                            blocks.pop()
+                        elif op == RAISE:
+                            if arg:
+                                raise self.raise_fault(pop())
+                            raise _fault("HC2010", "RuntimeError", "No active exception to reraise",
+                                         kind="RuntimeError", message="No active exception to reraise")
+                        elif op == RERAISE:
                             raise self.raise_fault(pop())
-                        raise _fault("HC2010", "RuntimeError", "No active exception to reraise",
-                                     kind="RuntimeError", message="No active exception to reraise")
-                    elif op == ASSERT_FAIL:
-                        ev = ErrorValue("AssertionError", (pop(),) if arg else ())
-                        raise self.raise_fault(ev)
-                    elif op == IMPORT:
-                        self.depth = base + _len(frames)
-                        push(self.import_module(arg, code.filename))
-                    elif op == MATCH_SEQ:
-                        a = pop()
-                        ta = _type(a)
-                        if ta is list or ta is tuple or ta is range:
-                            push(_len(a) >= arg[0] if arg[1] else _len(a) == arg[0])
+                        elif op == EXC_MATCH:
+                            a = pop()
+                            if arg not in ERROR_PARENTS:
+                                raise self.name_fault(code, arg, gl)
+                            push(kind_matches(a.kind, arg))
+                        elif op == IMPORT:
+                            self.depth = base + _len(frames)
+                            push(self.import_module(arg, code.filename))
+                        elif op == ASSERT_FAIL:
+                            ev = ErrorValue("AssertionError", (pop(),) if arg else ())
+                            raise self.raise_fault(ev)
+                        elif op == MATCH_SEQ:
+                            a = pop()
+                            ta = _type(a)
+                            if ta is list or ta is tuple or ta is range:
+                                push(_len(a) >= arg[0] if arg[1] else _len(a) == arg[0])
+                            else:
+                                push(False)
+                        elif op == MATCH_IS:
+                            push(pop() is arg)
+                        elif op == NOP:
+                            pass
                         else:
-                            push(False)
-                    elif op == MATCH_IS:
-                        push(pop() is arg)
-                    elif op == O.NOP:
-                        pass
-                    else:
-                        raise AssertionError(f"unknown opcode {op}")
+                            raise AssertionError(f"unknown opcode {op}")
             except Exception as exc:  # noqa: BLE001  (every failure becomes a fault)
                 if isinstance(exc, RuntimeFault):
                     fault = exc
@@ -1084,15 +1151,15 @@ def _safe_repr(x):
     return r if len(r) <= 200 else r[:197] + "..."
 
 
-_OPERATOR_OPS = frozenset({O.BIN_FC, O.BIN_FF, O.BINARY, O.CMP_FC_JUMP, O.CMP_FF_JUMP, O.CMP_JUMP,
-                           O.INC_FAST, O.BIN_FC_STORE, O.BIN_FF_STORE, O.BINARY_STORE, O.INPLACE})
-_SUBSCR_OPS = frozenset({O.BINARY_SUBSCR, O.STORE_SUBSCR, O.SUBSCR_FF, O.SUBSCR_FC})
-_CALL_OPS = frozenset({O.CALL, O.CALL_KW, O.CALL_METHOD})
+_OPERATOR_OPS = frozenset({O.BIN_FC, O.BIN_FF, O.BINARY, O.BIN_C, O.CMP_FC_JUMP, O.CMP_FF_JUMP,
+                           O.CMP_JUMP, O.INC_FAST, O.BIN_FC_STORE, O.BIN_FF_STORE, O.BINARY_STORE})
+_SUBSCR_OPS = frozenset({O.BINARY_SUBSCR, O.STORE_SUBSCR, O.SUBSCR_FF, O.SUBSCR_FC, O.STORE_SUBSCR_FF})
+_CALL_OPS = frozenset({O.CALL, O.CALL_KW, O.CALL_METHOD, O.CALL_VAR})
 
 
 def _operator_of(op, arg):
-    if op in (O.BINARY, O.INPLACE):
+    if op == O.BINARY:
         return arg
     if op == O.INC_FAST:
-        return 0
+        return arg[2]
     return arg[0]

@@ -1,8 +1,8 @@
 """Checked operator implementations: Python's semantics plus the run's size limit.
 
-``make_operators(limit)`` returns three lists indexed like ``opcodes.OPERATORS``: ``ops`` for any
-operands, ``int_ops`` used when both operands are ``int`` (cheaper), ``inplace_ops`` for ``+=``
-and friends (lists grow in place, like Python).
+``make_operators(limit)`` returns two lists indexed like ``opcodes.OPERATORS``: ``ops`` for any
+operands, ``int_ops`` used when both operands are ``int`` (cheaper). The augmented forms (``+=``
+...) grow lists in place, like Python.
 """
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def make_operators(limit):
             return a
         return mul(a, b)
 
-    inplace_ops = list(ops)
-    inplace_ops[0] = iadd
-    inplace_ops[2] = imul
-    return ops, int_ops, inplace_ops
+    arith = ops[:7]
+    ops = ops + [iadd] + arith[1:2] + [imul] + arith[3:]
+    int_ops = int_ops + int_ops[:7]
+    return ops, int_ops

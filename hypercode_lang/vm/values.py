@@ -30,7 +30,7 @@ class Cell:
 class function:  # noqa: N801  (the Python type name)
     """A HyperCode function: code, evaluated defaults, captured cells and its module's globals."""
 
-    __slots__ = ("code", "defaults", "closure", "globals", "name", "native", "tail")
+    __slots__ = ("code", "defaults", "closure", "globals", "name", "native", "tail", "fast_argc")
 
     def __init__(self, code, defaults, closure, globals_):
         self.code = code
@@ -39,6 +39,8 @@ class function:  # noqa: N801  (the Python type name)
         self.globals = globals_
         self.name = code.name
         self.native = None
+        # positional-argument count of the call fast path (-1: never; e.g. a native is attached)
+        self.fast_argc = code.nparams
         # What follows the positional arguments in a fresh frame's slot list.
         self.tail = [UNBOUND] * (code.nlocals - code.nparams) + list(closure)
 
