@@ -463,9 +463,13 @@ def _format_edits(ls: HyperCodeServer, document, lines_wanted) -> list[t.TextEdi
     old, new = document.source.split("\n"), formatted.split("\n")
     edits = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    hunks = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:     # line by line, so a range takes only its lines
+            hunks += [(i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1)]
+        elif tag != "equal":
+            hunks.append((i1, i2, j1, j2))
+    for i1, i2, j1, j2 in hunks:
         if lines_wanted and (i2 < lines_wanted[0] or i1 + 1 > lines_wanted[1]):
             continue
         text = "".join(line + "\n" for line in new[j1:j2])

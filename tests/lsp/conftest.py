@@ -44,12 +44,17 @@ def workspace(tmp_path_factory) -> Path:
 )
 async def client(lsp_client: LanguageClient, request, workspace):
     lsp_client.set_configuration(SETTINGS, section="hypercode")
-    await lsp_client.initialize_session(t.InitializeParams(
+    lsp_client.refreshes = []
+    for method in (t.WORKSPACE_INLAY_HINT_REFRESH, t.WORKSPACE_SEMANTIC_TOKENS_REFRESH, t.WORKSPACE_CODE_LENS_REFRESH):
+        lsp_client.feature(method)(lambda ls, params, method=method: lsp_client.refreshes.append(method))
+    result = await lsp_client.initialize_session(t.InitializeParams(
         capabilities=client_capabilities(request.param),
         root_uri=workspace.as_uri(),
         workspace_folders=[t.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
         initialization_options={"hypercode": SETTINGS},
     ))
+    lsp_client.encoding = str(getattr(result.capabilities.position_encoding, "value",
+                                      result.capabilities.position_encoding) or "utf-16")
     lsp_client.workspace_root = workspace
     lsp_client.client_name = request.param
     lsp_client.opened = {}

@@ -64,3 +64,47 @@ def rng(l1: int, c1: int, l2: int, c2: int) -> t.Range:
 
 def doc_id(uri: str) -> t.TextDocumentIdentifier:
     return t.TextDocumentIdentifier(uri=uri)
+
+
+def offset_of(text: str, position: t.Position, encoding: str = "utf-16") -> int:
+    """Index into `text` of an LSP position in the given encoding."""
+    lines = text.split("\n")
+    line = min(position.line, len(lines) - 1)
+    before = sum(len(x) + 1 for x in lines[:line])
+    units = 0
+    for index, ch in enumerate(lines[line]):
+        if units >= position.character:
+            return before + index
+        if encoding == "utf-8":
+            units += len(ch.encode("utf-8"))
+        elif encoding == "utf-32":
+            units += 1
+        else:
+            units += 2 if ord(ch) > 0xFFFF else 1
+    return before + len(lines[line])
+
+
+def apply_text_edits(text: str, edits, encoding: str = "utf-16") -> str:
+    spans = sorted(((offset_of(text, e.range.start, encoding), offset_of(text, e.range.end, encoding), e.new_text)
+                    for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+async def request_actions(client, uri: str, diagnostic: t.Diagnostic):
+    return await client.text_document_code_action_async(t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=t.CodeActionContext(diagnostics=[diagnostic])))
+
+
+def command_of(action) -> t.Command | None:
+    """The Command of a code action. lsprotocol's client-side hook turns any action that has a
+    `command` into a bare Command whose `command` is the repr of ours; undo that here."""
+    import ast
+    if isinstance(action, t.CodeAction):
+        return action.command
+    if isinstance(action.command, str) and action.command.startswith("{"):
+        raw = ast.literal_eval(action.command)
+        return t.Command(title=raw["title"], command=raw["command"], arguments=raw.get("arguments"))
+    return action
