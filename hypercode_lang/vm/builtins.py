@@ -144,26 +144,6 @@ class Builtins:
                                {"kind": "EOFError", "message": "EOF when reading a line"})
         return line
 
-    def b_len(self, x):
-        return len(x)
-
-    def b_range(self, *args):
-        return range(*args)
-
-    def b_str(self, x=""):
-        return str(x)
-
-    def b_int(self, x=0, base=None):
-        if base is None:
-            return int(x)
-        return int(x, base)
-
-    def b_float(self, x=0.0):
-        return float(x)
-
-    def b_bool(self, x=False):
-        return bool(x)
-
     def b_list(self, x=()):
         return self.bounded(x, "list")
 
@@ -180,9 +160,6 @@ class Builtins:
             d = dict(self.bounded(x, "dict"))
         d.update(kw)
         return d
-
-    def b_abs(self, x):
-        return abs(x)
 
     def _minmax(self, fn, name, args, key, default):
         if len(args) == 1:
@@ -208,24 +185,10 @@ class Builtins:
         items = self.bounded(xs, "list")
         return sum(items, start)
 
-    def b_round(self, x, ndigits=None):
-        if ndigits is None:
-            return round(x)
-        return round(x, ndigits)
-
     def b_sorted(self, xs, key=None, reverse=False):
         items = self.bounded(xs, "list")
         items.sort(key=self.key_fn(key), reverse=reverse)
         return items
-
-    def b_reversed(self, xs):
-        return reversed(xs)
-
-    def b_enumerate(self, xs, start=0):
-        return enumerate(xs, start)
-
-    def b_zip(self, *xs):
-        return zip(*xs)
 
     def b_any(self, xs):
         self.check_len(xs, "list")
@@ -249,24 +212,25 @@ class Builtins:
         t = {
             "print": B("print", self.b_print, 0, None, ("sep", "end")),
             "input": B("input", self.b_input, 0, 1),
-            "len": B("len", self.b_len, 1, 1),
-            "range": B("range", self.b_range, 1, 3),
-            "str": B("str", self.b_str, 0, 1),
-            "int": B("int", self.b_int, 0, 2),
-            "float": B("float", self.b_float, 0, 1),
-            "bool": B("bool", self.b_bool, 0, 1),
+            # Python's own functions where the semantics are exactly the spec's
+            "len": B("len", len, 1, 1),
+            "range": B("range", range, 1, 3),
+            "str": B("str", str, 0, 1),
+            "int": B("int", int, 0, 2),
+            "float": B("float", float, 0, 1),
+            "bool": B("bool", bool, 0, 1),
             "list": B("list", self.b_list, 0, 1),
             "tuple": B("tuple", self.b_tuple, 0, 1),
             "dict": B("dict", self.b_dict, 0, 1, None),
-            "abs": B("abs", self.b_abs, 1, 1),
+            "abs": B("abs", abs, 1, 1),
             "min": B("min", self.b_min, 1, None, ("key", "default")),
             "max": B("max", self.b_max, 1, None, ("key", "default")),
             "sum": B("sum", self.b_sum, 1, 2, ("start",)),
-            "round": B("round", self.b_round, 1, 2, ("ndigits",)),
+            "round": B("round", round, 1, 2, ("ndigits",)),
             "sorted": B("sorted", self.b_sorted, 1, 1, ("key", "reverse")),
-            "reversed": B("reversed", self.b_reversed, 1, 1),
-            "enumerate": B("enumerate", self.b_enumerate, 1, 2, ("start",)),
-            "zip": B("zip", self.b_zip, 0, None),
+            "reversed": B("reversed", reversed, 1, 1),
+            "enumerate": B("enumerate", enumerate, 1, 2, ("start",)),
+            "zip": B("zip", zip, 0, None),
             "any": B("any", self.b_any, 1, 1),
             "all": B("all", self.b_all, 1, 1),
             "type": B("type", self.b_type, 1, 1),

@@ -11,12 +11,13 @@ jumps to the innermost handler or unwinds frames, recording the trace.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from itertools import islice
 
 from . import opcodes as O
-from .builtins import (METHOD_ARITY, METHOD_ARITY_BY_TYPE, METHOD_SETS, METHODS, Builtins,
+from .builtins import (METHOD_ARITY, METHOD_ARITY_BY_TYPE, METHODS, Builtins,
                        arity_fault, check_spec, make_math_module, size_fault)
 from .compiler import compile_program
 from .errors import LIMIT_CODES, NativeFallback, RuntimeFault
@@ -95,6 +96,13 @@ class VM:
         self.modules = {}
         self.main_globals = None
         self.ops, self.int_ops = make_operators(limits.max_size)
+        # (type, method name) -> (min args, max args, keyword names, fn(obj, *args, **kw))
+        self.methods = {}
+        for t, names in METHODS.items():
+            for name in names:
+                lo, hi, kwn = METHOD_ARITY_BY_TYPE.get((t, name)) or METHOD_ARITY[name]
+                special = getattr(self, f"m_{t.__name__}_{name}", None)
+                self.methods[(t, name)] = (lo, hi, kwn, special if special is not None else getattr(t, name))
 
     # -- output
     def write(self, text):
@@ -274,10 +282,10 @@ class VM:
             if v is not UNBOUND:
                 return v
         elif not name.startswith("_"):
-            allowed = METHOD_SETS.get(t)
-            if allowed is not None and name in allowed:
-                lo, hi, kwn = METHOD_ARITY_BY_TYPE.get((t, name)) or METHOD_ARITY[name]
-                return builtin_function_or_method(name, self.method_impl(obj, name), lo, hi, kwn, self_obj=obj)
+            m = self.methods.get((t, name))
+            if m is not None:
+                lo, hi, kwn, fn = m
+                return builtin_function_or_method(name, functools.partial(fn, obj), lo, hi, kwn, self_obj=obj)
         raise self.attr_fault(obj, name)
 
     def attr_fault(self, obj, name):
@@ -291,33 +299,22 @@ class VM:
         return _fault("HC2006", "AttributeError", msg, name=name, type=type_name(obj),
                       suggestion=suggest(name, cands))
 
-    def method_impl(self, obj, name):
-        special = getattr(self, f"m_{type(obj).__name__}_{name}", None)
-        if special is not None:
-            return lambda *a, **k: special(obj, *a, **k)
-        return getattr(obj, name)  # name is on the allow-list
-
     def call_method(self, obj, name, args, kw):
-        t = type(obj)
-        allowed = METHOD_SETS.get(t)
-        if allowed is None or name not in allowed or name.startswith("_"):
+        """obj.name(*args, **kw) for an allowed method of a str, list or dict."""
+        m = self.methods.get((type(obj), name))
+        if m is None:
             raise self.attr_fault(obj, name)
-        lo, hi, kwn = METHOD_ARITY_BY_TYPE.get((t, name)) or METHOD_ARITY[name]
+        lo, hi, kwn, fn = m
         n = len(args)
-        qual = f"{t.__name__}.{name}"
-        if n < lo or (hi is not None and n > hi):
-            raise arity_fault(qual, lo, hi, n + (len(kw) if kw else 0))
+        if n < lo or n > hi:
+            raise arity_fault(f"{type(obj).__name__}.{name}", lo, hi, n + (len(kw) if kw else 0))
         if kw:
             if kwn is not None:
                 for k in kw:
                     if k not in kwn:
-                        raise arity_fault(qual, lo, hi, n + len(kw), keyword=k)
-        special = getattr(self, f"m_{t.__name__}_{name}", None)
-        if special is not None:
-            return special(obj, *args, **(kw or {}))
-        if kw:
-            return getattr(obj, name)(*args, **kw)
-        return getattr(obj, name)(*args)
+                        raise arity_fault(f"{type(obj).__name__}.{name}", lo, hi, n + len(kw), keyword=k)
+            return fn(obj, *args, **kw)
+        return fn(obj, *args)
 
     # methods that need the size limit or call back into HyperCode
     def m_list_append(self, xs, v):
@@ -578,6 +575,8 @@ class VM:
         _next = next
         _function = function
         _Frame_ = _Frame
+        _builtin = builtin_function_or_method
+        methods = self.methods
         _UNBOUND = UNBOUND
         ops = self.ops
         int_ops = self.int_ops
@@ -660,6 +659,9 @@ class VM:
                                 b = stack[n:]
                                 del stack[n:]
                                 self.depth = base + _len(frames)
+                                if _type(f) is _builtin and f.min_args <= argc <= f.max_n:
+                                    push(f.fn(*b))
+                                    continue
                                 r = self.invoke(f, b, None)
                                 if _type(r) is not _Frame_:
                                     push(r)
@@ -771,7 +773,11 @@ class VM:
                                 else:
                                     push(r)
                             else:
-                                push(self.call_method(a, f, b, kw))
+                                m = methods.get((_type(a), f))
+                                if m is not None and kw is None and m[0] <= argc <= m[1]:
+                                    push(m[3](a, *b))
+                                else:
+                                    push(self.call_method(a, f, b, kw))
                         elif op == STORE_SUBSCR_FF:
                             a = fl[arg[0]]
                             b = fl[arg[1]]

@@ -54,13 +54,14 @@ class builtin_function_or_method:  # noqa: N801
     ``fn`` is called as ``fn(*args, **kwargs)`` (``fn(vm, *args, **kwargs)`` when ``needs_vm``).
     """
 
-    __slots__ = ("name", "fn", "min_args", "max_args", "kwnames", "needs_vm", "self_obj")
+    __slots__ = ("name", "fn", "min_args", "max_args", "max_n", "kwnames", "needs_vm", "self_obj")
 
     def __init__(self, name, fn, min_args=0, max_args=None, kwnames=(), needs_vm=False, self_obj=None):
         self.name = name
         self.fn = fn
         self.min_args = min_args
         self.max_args = max_args
+        self.max_n = max_args if max_args is not None else 1 << 62
         self.kwnames = kwnames
         self.needs_vm = needs_vm
         self.self_obj = self_obj
