@@ -9,7 +9,7 @@ from typing import Callable
 
 from .compiler import Code, CompileError, compile_program
 from .disasm import disassemble
-from .errors import NativeFallback, RuntimeFault
+from .errors import LoaderError, NativeFallback, RuntimeFault
 from .machine import VM, Limits
 
 
@@ -41,6 +41,8 @@ def run_program(program: dict, *, filename: str, write_out: Callable[[str], None
             native_functions=native_functions)
     try:
         vm.run_main(program, filename)
+    except LoaderError as passed:
+        raise passed.error from None
     finally:
         vm.flush()
 

@@ -32,5 +32,15 @@ class RuntimeFault(Exception):
         return f"RuntimeFault({self.code!r}, {self.kind!r}, {self.message!r}, {self.params!r}, loc={self.loc!r})"
 
 
+class LoaderError(BaseException):
+    """Carries an exception raised by ``load_module`` (e.g. a syntax error in the imported file,
+    with ``.diagnostics``) through the VM untouched; ``run_program`` re-raises ``error``.
+    A BaseException so that no program-level handler or fault translation sees it."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
 class NativeFallback(Exception):
     """Raised by a JIT-compiled native function to say: run the bytecode instead."""

@@ -20,7 +20,7 @@ from . import opcodes as O
 from .builtins import (METHOD_ARITY, METHOD_ARITY_BY_TYPE, METHODS, Builtins,
                        arity_fault, check_spec, make_math_module, size_fault)
 from .compiler import compile_program
-from .errors import LIMIT_CODES, NativeFallback, RuntimeFault
+from .errors import LIMIT_CODES, LoaderError, NativeFallback, RuntimeFault
 from .ops import make_operators
 from .values import (ERROR_PARENTS, UNBOUND, Cell, ErrorKind, ErrorValue, builtin_function_or_method,
                      function, kind_matches, module, type_name)
@@ -139,6 +139,8 @@ class VM:
         except FileNotFoundError:
             raise _fault("HC1001", "ModuleNotFoundError", f"No module named '{name}'",
                          name=name, suggestion=None) from None
+        except Exception as error:  # noqa: BLE001  (the caller's problem report, passed on as is)
+            raise LoaderError(error) from None
         code = compile_program(program, filename)
         g = self.new_globals(code)
         mod = module(name, {n: i for i, n in enumerate(code.global_names) if not n.startswith(".")},
