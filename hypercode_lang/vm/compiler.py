@@ -19,7 +19,7 @@ class Code:
     """Compiled code of a module, a function or a list comprehension."""
 
     __slots__ = ("name", "filename", "instrs", "locs", "consts", "nparams", "param_names",
-                 "varnames", "nlocals", "freevars", "is_module", "global_names", "loc")
+                 "varnames", "nlocals", "freevars", "is_module", "global_names", "loc", "name_locs")
 
     def __init__(self, name, filename):
         self.name = name
@@ -35,6 +35,7 @@ class Code:
         self.is_module = False
         self.global_names = []  # module code only: global slot -> name
         self.loc = None
+        self.name_locs = {}     # CALL_VAR index -> span of the called name (for NameError)
 
     def __repr__(self):
         return f"<code {self.name} ({len(self.instrs)} instructions)>"
@@ -947,7 +948,8 @@ class FunctionCompiler:
                 # arguments is indistinguishable from loading it first.
                 for a in args:
                     self.expr(a)
-                self.emit(O.CALL_VAR, (slot, len(args), how == "global"), loc)
+                i = self.emit(O.CALL_VAR, (slot, len(args), how == "global"), loc)
+                self.code.name_locs[i] = func.get("loc", loc)
                 return
         self.expr(func)
         for a in args:

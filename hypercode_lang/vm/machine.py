@@ -370,10 +370,10 @@ class VM:
         return d.setdefault(k, v)
 
     # -- errors
-    def unbound_fault(self, code, slot, deref=False):
+    def unbound_fault(self, code, slot, fl, deref=False):
         name = code.varnames[slot]
         if code.is_module:
-            return self.name_fault(code, name, None)
+            return self.name_fault(code, name, fl)
         if deref and name in code.freevars:
             msg = (f"cannot access free variable '{name}' where it is not associated with a value"
                    " in enclosing scope")
@@ -611,7 +611,7 @@ class VM:
                             a = fl[arg[0]]
                             b = fl[arg[1]]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1], fl)
                             push(a)
                             push(b)
                         elif op == LOAD_CONST:
@@ -640,7 +640,7 @@ class VM:
                             o, x, b = arg
                             a = fl[x]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, x)
+                                raise self.unbound_fault(code, x, fl)
                             if _type(a) is _int and _type(b) is _int:
                                 push(int_ops[o](a, b))
                             else:
@@ -650,8 +650,11 @@ class VM:
                             f = gl[x] if g else fl[x]
                             if f is _UNBOUND:
                                 if g:
-                                    raise self.name_fault(code, code.global_names[x], gl)
-                                raise self.unbound_fault(code, x)
+                                    fault = self.name_fault(code, code.global_names[x], gl)
+                                else:
+                                    fault = self.unbound_fault(code, x, fl)
+                                fault.loc = code.name_locs.get(pc - 1)
+                                raise fault
                             n = _len(stack) - argc
                             if _type(f) is _function and f.fast_argc == argc:
                                 nfl = stack[n:]
@@ -691,14 +694,14 @@ class VM:
                         elif op == LOAD_FAST:
                             a = fl[arg]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, arg)
+                                raise self.unbound_fault(code, arg, fl)
                             push(a)
                     elif op < 16:
                         if op == CMP_FC_JUMP:
                             o, x, b, t = arg
                             a = fl[x]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, x)
+                                raise self.unbound_fault(code, x, fl)
                             if not ops[o](a, b):
                                 pc = t
                         elif op == CMP_FF_JUMP:
@@ -706,7 +709,7 @@ class VM:
                             a = fl[x]
                             b = fl[y]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y, fl)
                             if not ops[o](a, b):
                                 pc = t
                         elif op == BIN_FF:
@@ -714,7 +717,7 @@ class VM:
                             a = fl[x]
                             b = fl[y]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y, fl)
                             if _type(a) is _int and _type(b) is _int:
                                 push(int_ops[o](a, b))
                             else:
@@ -724,7 +727,7 @@ class VM:
                             a = fl[x]
                             b = fl[y]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, x if a is _UNBOUND else y)
+                                raise self.unbound_fault(code, x if a is _UNBOUND else y, fl)
                             if _type(a) is _int and _type(b) is _int:
                                 fl[z] = int_ops[o](a, b)
                             else:
@@ -740,7 +743,7 @@ class VM:
                         elif op == RETURN_FAST:
                             a = fl[arg]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, arg)
+                                raise self.unbound_fault(code, arg, fl)
                             if not frames:
                                 return a
                             code, instrs, pc, stack, fl, gl, blocks = frames.pop()
@@ -784,7 +787,7 @@ class VM:
                             a = fl[arg[0]]
                             b = fl[arg[1]]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1], fl)
                             v = pop()
                             if _type(a) is dict and _len(a) >= limit and b not in a:
                                 raise size_fault("dict", limit)
@@ -797,7 +800,7 @@ class VM:
                                 fl[x] = a + b
                             else:
                                 if a is _UNBOUND:
-                                    raise self.unbound_fault(code, x)
+                                    raise self.unbound_fault(code, x, fl)
                                 fl[x] = ops[o](a, b)
                         elif op == POP_TOP:
                             pop()
@@ -829,13 +832,13 @@ class VM:
                             a = fl[arg[0]]
                             b = fl[arg[1]]
                             if a is _UNBOUND or b is _UNBOUND:
-                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1])
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1], fl)
                             push(a[b])
                         elif op == BIN_FC_STORE:
                             o, x, b, z = arg
                             a = fl[x]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, x)
+                                raise self.unbound_fault(code, x, fl)
                             if _type(a) is _int and _type(b) is _int:
                                 fl[z] = int_ops[o](a, b)
                             else:
@@ -896,7 +899,7 @@ class VM:
                             a = fl[arg[0]]
                             b = arg[1]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, arg[0])
+                                raise self.unbound_fault(code, arg[0], fl)
                             push(a[b])
                         elif op == FORMAT:
                             a = pop()
@@ -925,7 +928,7 @@ class VM:
                         elif op == LOAD_FAST_CONST:
                             a = fl[arg[0]]
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, arg[0])
+                                raise self.unbound_fault(code, arg[0], fl)
                             push(a)
                             push(arg[1])
                         elif op == BINARY_STORE:
@@ -959,7 +962,7 @@ class VM:
                         elif op == LOAD_DEREF:
                             a = fl[arg].value
                             if a is _UNBOUND:
-                                raise self.unbound_fault(code, arg, True)
+                                raise self.unbound_fault(code, arg, fl, True)
                             push(a)
                         elif op == STORE_DEREF:
                             fl[arg].value = pop()
@@ -1127,6 +1130,7 @@ class VM:
                     fault = self.translate(exc, op, arg, a, b, f)
                 if fault.loc is None:
                     fault.loc = code.locs[pc - 1]
+                if fault.filename is None:
                     fault.filename = code.filename
                 catchable = fault.code not in LIMIT_CODES
                 while True:

@@ -25,19 +25,21 @@ def make_operators(limit):
                 raise size_fault(ta.__name__, limit)
         return a + b
 
-    def mul(a, b):
+    def mul_check(a, b):
         ta = type(a)
         tb = type(b)
         if ta is int and tb is int:
             if a.bit_length() + b.bit_length() > max_bits:
                 raise size_fault("int", limit)
-            return a * b
-        if ta in seqs and (tb is int or tb is bool):
+        elif ta in seqs and (tb is int or tb is bool):
             if b > 0 and len(a) * b > limit:
                 raise size_fault(ta.__name__, limit)
         elif tb in seqs and (ta is int or ta is bool):
             if a > 0 and len(b) * a > limit:
                 raise size_fault(tb.__name__, limit)
+
+    def mul(a, b):
+        mul_check(a, b)
         return a * b
 
     def int_mul(a, b):
@@ -51,11 +53,14 @@ def make_operators(limit):
             check_spec(a, limit)
         return a % b
 
-    def pow_(a, b):
+    def pow_check(a, b):
         ta = type(a)
         if (ta is int or ta is bool) and type(b) in (int, bool) and b > 0:
             if a not in (0, 1, -1) and (abs(a).bit_length() - 1) * b > max_bits:
                 raise size_fault("int", limit)
+
+    def pow_(a, b):
+        pow_check(a, b)
         return a ** b
 
     def contains(a, b):
@@ -70,27 +75,42 @@ def make_operators(limit):
     int_ops = [operator.add, operator.sub, int_mul, operator.truediv, operator.floordiv,
                operator.mod, pow_] + ops[7:]
 
+    # Augmented forms: the same checks, but Python's in-place operators (so lists grow in place
+    # and error messages say "+=").
     def iadd(a, b):
-        if type(a) is list:
+        ta = type(a)
+        if ta is list:
             n = len(b) if type(b) in (list, tuple, str, range, dict) else None
             if n is None:
-                b = list(b) if type(b) is not list else b
+                b = list(b)
                 n = len(b)
             if len(a) + n > limit:
                 raise size_fault("list", limit)
-            a.extend(b)
-            return a
-        return add(a, b)
+        elif ta is str or ta is tuple:
+            if type(b) is ta and len(a) + len(b) > limit:
+                raise size_fault(ta.__name__, limit)
+        return operator.iadd(a, b)
 
     def imul(a, b):
-        if type(a) is list:
-            if type(b) is int and len(a) * b > limit:
-                raise size_fault("list", limit)
-            a *= b
-            return a
-        return mul(a, b)
+        mul_check(a, b)
+        return operator.imul(a, b)
 
-    arith = ops[:7]
-    ops = ops + [iadd] + arith[1:2] + [imul] + arith[3:]
-    int_ops = int_ops + int_ops[:7]
+    def int_imul(a, b):
+        if (a > 0xFFFFFFFF or a < -0xFFFFFFFF or b > 0xFFFFFFFF or b < -0xFFFFFFFF) and \
+                a.bit_length() + b.bit_length() > max_bits:
+            raise size_fault("int", limit)
+        return a * b
+
+    def imod(a, b):
+        if type(a) is str:
+            check_spec(a, limit)
+        return operator.imod(a, b)
+
+    def ipow(a, b):
+        pow_check(a, b)
+        return operator.ipow(a, b)
+
+    ops = ops + [iadd, operator.isub, imul, operator.itruediv, operator.ifloordiv, imod, ipow]
+    int_ops = int_ops + [operator.iadd, operator.isub, int_imul, operator.itruediv, operator.ifloordiv,
+                         operator.imod, ipow]
     return ops, int_ops
