@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hypercode_lang as hc
@@ -124,12 +124,24 @@ programs = st.lists(statements(), min_size=1, max_size=4).map(lambda body: {"hyp
 @FAST
 @given(programs)
 def test_generated_programs_round_trip_and_format_stably(program):
+    # With two quote characters, Python 3.11 (and so HyperCode) can't spell a string literal inside
+    # an f-string inside an f-string; such IR has no source, so it isn't generated.
+    assume(_fstring_depth(program) <= 1)
     source = ir.format_program(program)
     parsed = parse(source)
     assert [d.message for d in parsed.diagnostics if d.is_error] == [], source
     assert ir.strip_locs(parsed.program) == program, source        # fmt keeps the IR
     assert ir.load(ir.dump(parsed.program)) == parsed.program       # source → IR → JSON → IR
     assert ir.format_program(parsed.program) == source              # fmt is idempotent
+
+
+def _fstring_depth(tree) -> int:
+    if isinstance(tree, dict):
+        inner = max((_fstring_depth(v) for v in tree.values()), default=0)
+        return inner + 1 if "fstring" in tree else inner
+    if isinstance(tree, list):
+        return max((_fstring_depth(v) for v in tree), default=0)
+    return 0
 
 
 # ---------------------------------------------------------------- (c) same values as Python
