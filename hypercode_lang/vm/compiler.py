@@ -358,6 +358,13 @@ class FunctionCompiler:
             x, y = ins[-2][1]
             ins[-2] = (O.LOAD_FAST, x)
             ins[-1] = (O.LOAD_FAST2, (y, ins[-1][1]))
+        if op == O.LOAD_CONST and n and n != self.barrier and ins[-1][0] == O.LOAD_FAST2:
+            # x y | c  ->  x | y c : a constant operand pairs with the load nearest to it
+            x, y = ins[-1][1]
+            ins[-1] = (O.LOAD_FAST, x)
+            ins.append((O.LOAD_FAST_CONST, (y, arg)))
+            self.locs.append(loc if loc is not None else self.loc)
+            return n
         if n and n != self.barrier:
             pop, parg = ins[-1]
             fused = self.fuse(pop, parg, op, arg)
