@@ -474,15 +474,20 @@ async function explain(code) {
   panel.replaceChildren(paragraph(`Looking up ${code}…`));
   try {
     const result = await client.request("hypercode/explain", { code });
-    const title = document.createElement("h3");
-    title.textContent = `${result.code || code}: ${result.title || ""}`.replace(/:\s*$/, "");
-    panel.replaceChildren(title, renderMarkdown(result.explanation || ""));
+    const text = result.explanation || "";
+    const parts = [];
+    // The explanation may start with its own heading; only add one when it doesn't.
+    if (!/^\s*#/.test(text)) {
+      const title = document.createElement("h3");
+      title.textContent = `${result.code || code}: ${result.title || ""}`.replace(/:\s*$/, "");
+      parts.push(title);
+    }
+    panel.replaceChildren(...parts, renderMarkdown(text));
     announce(`Explanation for ${code} is ready in the Explain panel.`);
   } catch (error) {
     panel.replaceChildren(paragraph(`There is no explanation for ${code} right now. ${calmError(error)}`));
   }
-  $("explain-heading").focus();
-  $("explain-panel").scrollIntoView({ block: "start" });
+  $("explain-heading").focus(); // also scrolls the panel into view
 }
 
 function paragraph(text) {

@@ -212,9 +212,16 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     assert.ok(problems.some((p) => p.code === "HC1001"), JSON.stringify(problems));
     await page.locator("#problems-list button", { hasText: "Explain HC1001" }).first().click();
     const body = page.locator("#explain-body");
-    await page.waitForFunction(() => /HC1001/.test(document.querySelector("#explain-body h3")?.textContent || ""), null, {
-      timeout: 15000,
-    });
+    await page.waitForFunction(
+      () => {
+        const body = document.getElementById("explain-body");
+        const heading = body.querySelector("h3, h4, h5");
+        return heading && /HC1001/.test(heading.textContent) && !/Looking up/.test(body.textContent);
+      },
+      null,
+      { timeout: 15000 },
+    );
+    assert.equal(await page.locator("#explain-body").locator("h3, h4, h5").filter({ hasText: "HC1001" }).count(), 1);
     assert.ok((await body.textContent()).length > 40);
     assert.equal(await body.locator("script, img, a").count(), 0);
     await shot("07-explain");
@@ -341,8 +348,8 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
       await page.waitForTimeout(60); // CodeMirror marks focus a moment after the event
       const info = await page.evaluate(() => {
         const active = document.activeElement;
-        // Inside CodeMirror the ring is drawn on the editor's outer box.
-        const el = active.closest(".cm-editor") || active;
+        // Inside CodeMirror the ring is drawn round the editor's box.
+        const el = active.closest("#editor") || active;
         const style = getComputedStyle(el);
         const id = active.id || (active.closest(".cm-editor") ? "editor" : active.tagName.toLowerCase());
         return { id, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
