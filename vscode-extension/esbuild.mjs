@@ -15,13 +15,15 @@ const common = {
 };
 
 if (process.argv.includes("--tests")) {
-  const dir = "test/unit";
-  const entryPoints = readdirSync(dir)
-    .filter((f) => f.endsWith(".test.ts"))
-    .map((f) => join(dir, f));
+  // test/unit/*.test.ts and test/integration/*.ts; `vscode` is left out and mocked at run time.
+  const entryPoints = ["test/unit", "test/integration"].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && !f.endsWith("-mock.ts"))
+      .map((f) => join(dir, f)),
+  );
   rmSync("out/test", { recursive: true, force: true });
-  await build({ ...common, entryPoints, outdir: "out/test", sourcemap: "inline" });
-  console.log(`esbuild: ${entryPoints.length} test files -> out/test/`);
+  await build({ ...common, entryPoints, outdir: "out/test", outbase: "test", external: ["vscode"], sourcemap: "inline" });
+  console.log(`esbuild: ${entryPoints.length} test entry points -> out/test/`);
 } else {
   const result = await build({
     ...common,

@@ -92,7 +92,7 @@ describe("workspace/configuration answers", () => {
 });
 
 describe("package.json agrees with the code", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8"));
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "package.json"), "utf8"));
   const props = pkg.contributes.configuration.properties as Record<string, { default: unknown; enum?: string[] }>;
 
   test("every setting is contributed, with the same default", () => {

@@ -1,0 +1,259 @@
+// Integration smoke test: the real bundle (dist/extension.js) with a mock `vscode` module
+// (./vscode-mock.ts) and a fake language server (./fake-server.ts) over stdio.
+// It checks the wiring a unit test can't: activation, server discovery and start-up,
+// initializationOptions, workspace/configuration, the custom requests and the commands.
+// It is not VS Code: see the README's "What is not tested here".
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import Module from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, afterEach, before, describe, test } from "node:test";
+
+import { createVscodeMock, type MockState } from "./vscode-mock";
+
+const root = path.resolve(__dirname, "..", "..", "..");
+const bundle = path.join(root, "dist", "extension.js");
+const fakeServer = path.join(__dirname, "fake-server.js");
+
+let current: ReturnType<typeof createVscodeMock>;
+const moduleAny = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const originalLoad = moduleAny._load;
+moduleAny._load = function (request: string, ...rest: unknown[]) {
+  if (request === "vscode") {
+    return current.vscode;
+  }
+  return originalLoad.call(this, request, ...rest);
+};
+
+interface Ext {
+  activate(ctx: unknown): Promise<void>;
+  deactivate(): Promise<void>;
+}
+
+function loadExtension(): Ext {
+  delete require.cache[bundle];
+  return require(bundle) as Ext;
+}
+
+const context = () => ({ subscriptions: [] as { dispose(): unknown }[] });
+const status = (s: MockState) => s.statusItems[0]?.text ?? "";
+const runLines = (s: MockState) => s.channels.get("HyperCode Run") ?? [];
+
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let tmp: string;
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hc-ext-"));
+});
+after(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("no server anywhere", () => {
+  let ext: Ext;
+  const savedPath = process.env.PATH;
+  afterEach(async () => {
+    process.env.PATH = savedPath;
+    await ext?.deactivate();
+  });
+
+  test("activation says what to do, once, and the button opens the setting", async () => {
+    current = createVscodeMock();
+    const { state } = current;
+    const folder = fs.mkdtempSync(path.join(tmp, "empty-"));
+    state.workspaceFolders = [folder];
+    process.env.PATH = folder; // nothing called hypercode-lsp in there
+    state.nextChoice = "Open setting";
+    ext = loadExtension();
+    await ext.activate(context());
+
+    const errors = state.shown.filter((m) => m.kind === "error");
+    assert.equal(errors.length, 1);
+    assert.equal(
+      errors[0].message,
+      "HyperCode could not find its language server. Run `make run` in the HyperCode project, or set `hypercode.server.path`.",
+    );
+    assert.deepEqual(errors[0].items, ["Open setting", "Try again"]);
+    await waitFor("the settings page", () => state.executed.find((e) => e.command === "workbench.action.openSettings"));
+    assert.deepEqual(state.executed.find((e) => e.command === "workbench.action.openSettings")?.args, ["hypercode.server.path"]);
+    assert.match(status(state), /no server/);
+
+    for (const id of ["hypercode.runFile", "hypercode.runFunction", "hypercode.explain", "hypercode.explainError", "hypercode.restartServer"]) {
+      assert.ok(state.commands.has(id), `${id} is registered`);
+    }
+  });
+
+  test("running without a server explains calmly instead of failing", async () => {
+    current = createVscodeMock();
+    const { state } = current;
+    state.workspaceFolders = [fs.mkdtempSync(path.join(tmp, "empty-"))];
+    process.env.PATH = state.workspaceFolders[0];
+    ext = loadExtension();
+    await ext.activate(context());
+    state.activeTextEditor = {
+      document: { uri: current.vscode.Uri.file("/w/hello.hc"), languageId: "hypercode" },
+      selection: new current.vscode.Selection(0, 0, 0, 0),
+    };
+    await state.commands.get("hypercode.runFile")!();
+    assert.match(state.shown.at(-1)!.message, /language server is not running/);
+  });
+});
+
+describe("with a server in the workspace .venv", () => {
+  let ext: Ext;
+  let state: MockState;
+  let folder: string;
+  let log: string;
+  const events = () =>
+    fs.existsSync(log)
+      ? fs
+          .readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { event: string; data: any; pid: number })
+      : [];
+  const eventOf = (name: string) => events().filter((e) => e.event === name);
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(tmp, "project-"));
+    const bin = path.join(folder, ".venv", "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, "hypercode-lsp"), `#!/bin/sh\nexec "${process.execPath}" "${fakeServer}" "$@"\n`, { mode: 0o755 });
+    log = path.join(folder, "server-events.jsonl");
+    process.env.HC_FAKE_LOG = log;
+
+    current = createVscodeMock();
+    state = current.state;
+    state.workspaceFolders = [folder];
+    state.settings = { "hypercode.diagnostics.style": "plain", "hypercode.diagnostics.maxPerFile": -5, "hypercode.run.timeLimit": 7 };
+    ext = loadExtension();
+    await ext.activate(context());
+  });
+
+  after(async () => {
+    await ext.deactivate();
+    delete process.env.HC_FAKE_LOG;
+  });
+
+  test("the server starts and the status bar says so", () => {
+    assert.deepEqual(state.shown.filter((m) => m.kind === "error"), []);
+    assert.equal(status(state), "$(check) HyperCode");
+  });
+
+  test("initializationOptions carry the settings in the server's shape", () => {
+    assert.deepEqual(eventOf("initialize")[0].data.initializationOptions, {
+      server: { path: "" },
+      diagnostics: { style: "plain", maxPerFile: 100 },
+      hints: { enabled: true },
+      run: { timeLimit: 7 },
+    });
+  });
+
+  test("workspace/configuration answers with the same shape; other sections pass through", async () => {
+    const [pulled] = await waitFor("the configuration pull", () => {
+      const e = eventOf("configuration");
+      return e.length > 0 ? e.map((x) => x.data) : undefined;
+    });
+    assert.deepEqual(pulled[0], {
+      server: { path: "" },
+      diagnostics: { style: "plain", maxPerFile: 100 },
+      hints: { enabled: true },
+      run: { timeLimit: 7 },
+    });
+    assert.deepEqual(pulled[1], { timeLimit: 7 });
+    assert.equal(pulled[2], null);
+  });
+
+  test("Run file sends the file with the time limit and shows the result", async () => {
+    state.activeTextEditor = {
+      document: { uri: current.vscode.Uri.file(path.join(folder, "hello.hc")), languageId: "hypercode" },
+      selection: new current.vscode.Selection(2, 4, 2, 4),
+    };
+    await state.commands.get("hypercode.runFile")!();
+    assert.deepEqual(eventOf("run").at(-1)!.data, { uri: `file://${folder}/hello.hc`, timeout: 7 });
+    assert.deepEqual(runLines(state), [
+      "── Running hello.hc ──",
+      "Hello, Ada!",
+      "",
+      "stderr:",
+      "a note on stderr",
+      "",
+      "── Finished · exit code 0 · 0.012 s ──",
+      "",
+    ]);
+  });
+
+  test("Run file with a selection sends only that range", async () => {
+    state.activeTextEditor = {
+      document: { uri: current.vscode.Uri.file(path.join(folder, "hello.hc")), languageId: "hypercode" },
+      selection: new current.vscode.Selection(1, 0, 3, 5),
+    };
+    await state.commands.get("hypercode.runFile")!();
+    assert.deepEqual(eventOf("run").at(-1)!.data.range, { start: { line: 1, character: 0 }, end: { line: 3, character: 5 } });
+    assert.equal(runLines(state)[0], "── Running lines 2–4 of hello.hc ──");
+  });
+
+  test("hypercode.runFunction (a code lens) sends the function name", async () => {
+    await state.commands.get("hypercode.runFunction")!(`file://${folder}/hello.hc`, "loop_forever");
+    assert.equal(eventOf("run").at(-1)!.data.function, "loop_forever");
+    const lines = runLines(state);
+    assert.equal(lines[0], "── Running loop_forever() in hello.hc ──");
+    assert.ok(lines.includes("── Stopped at the time limit · exit code 3 · 30.0 s ──"), lines.join("\n"));
+    assert.ok(lines.some((l) => l.includes("raise hypercode.run.timeLimit")));
+  });
+
+  test("hypercode.explain opens the explanation as a Markdown preview", async () => {
+    await state.commands.get("hypercode.explain")!("hc1001");
+    assert.deepEqual(eventOf("explain").at(-1)!.data, { code: "HC1001" });
+    const preview = state.executed.find((e) => e.command === "markdown.showPreviewToSide");
+    assert.ok(preview, "a preview was opened");
+    const uri = preview.args[0] as { toString(): string; scheme: string };
+    assert.equal(uri.toString(), "hypercode-explain:HC1001.md");
+    const text = await state.contentProviders.get("hypercode-explain").provideTextDocumentContent(uri);
+    assert.equal(text, "# HC1001: Unknown name\n\nA name must be **defined** before it is used.\n");
+  });
+
+  test("Explain this error picks the message under the cursor", async () => {
+    const uri = current.vscode.Uri.file(path.join(folder, "hello.hc"));
+    state.diagnostics.set(uri.toString(), [
+      { code: "HC1002", message: "unused", range: new current.vscode.Range(0, 0, 0, 5) },
+      { code: { value: "HC2001", target: uri }, message: "types", range: new current.vscode.Range(4, 2, 4, 9) },
+    ]);
+    state.activeTextEditor = { document: { uri, languageId: "hypercode" }, selection: new current.vscode.Selection(4, 3, 4, 3) };
+    await state.commands.get("hypercode.explainError")!();
+    assert.deepEqual(eventOf("explain").at(-1)!.data, { code: "HC2001" });
+  });
+
+  test("changing a setting is pushed to the server; changing the path restarts it", async () => {
+    const firstPid = eventOf("initialize").at(-1)!.pid;
+    const seen = eventOf("didChangeConfiguration").length;
+    state.settings["hypercode.hints.enabled"] = false;
+    state.configChanged.fire({ affectsConfiguration: (s: string) => s === "hypercode" || s === "hypercode.hints.enabled" });
+    const change = await waitFor("didChangeConfiguration", () => eventOf("didChangeConfiguration")[seen]);
+    assert.equal(eventOf("initialize").length, 1, "a settings change other than the path does not restart the server");
+    assert.equal(change.data.settings.hypercode.hints.enabled, false);
+
+    state.configChanged.fire({ affectsConfiguration: (s: string) => s.startsWith("hypercode") });
+    await waitFor("a second server", () => (eventOf("initialize").length >= 2 && status(state) === "$(check) HyperCode" ? true : undefined));
+    assert.notEqual(eventOf("initialize").at(-1)!.pid, firstPid);
+    assert.equal(eventOf("initialize").at(-1)!.data.initializationOptions.hints.enabled, false);
+  });
+
+  test("Restart server starts a fresh process", async () => {
+    const before = eventOf("initialize").length;
+    await state.commands.get("hypercode.restartServer")!();
+    assert.equal(eventOf("initialize").length, before + 1);
+    assert.ok(eventOf("shutdown").length >= 1, "the old server was shut down politely");
+    assert.equal(status(state), "$(check) HyperCode");
+    assert.ok(state.shown.some((m) => m.message === "[status bar] HyperCode language server restarted."));
+  });
+});
