@@ -15,7 +15,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
-import { discoverServerOnDisk, type Discovery } from "./core/discovery";
+import { discoverServerOnDisk, type Discovery, needsShell } from "./core/discovery";
 import {
   choicesForCursor,
   codeFromPath,
@@ -168,7 +168,7 @@ class HypercodeExtension implements vscode.Disposable {
       command: discovery.command,
       args: [],
       transport: TransportKind.stdio,
-      options: cwd ? { cwd } : {},
+      options: { ...(cwd ? { cwd } : {}), shell: needsShell(discovery.command, process.platform) },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -353,7 +353,7 @@ class HypercodeExtension implements vscode.Disposable {
   ): Promise<void> {
     const client = this.client;
     if (!client || !this.isRunning()) {
-      const choice = await vscode.window.showInformationMessage(msg.noServerForRun, "Restart server");
+      const choice = await vscode.window.showInformationMessage(msg.noServerForRun, msg.BUTTON_RESTART);
       if (choice) {
         await this.restart(true);
       }
@@ -420,7 +420,7 @@ class HypercodeExtension implements vscode.Disposable {
       }
     }
     if (!this.isRunning()) {
-      const choice = await vscode.window.showInformationMessage(msg.noServerForExplain, "Restart server");
+      const choice = await vscode.window.showInformationMessage(msg.noServerForExplain, msg.BUTTON_RESTART);
       if (choice) {
         await this.restart(true);
       }

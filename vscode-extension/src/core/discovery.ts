@@ -121,6 +121,14 @@ export function discoverServer(input: DiscoveryInput): Discovery {
   return { kind: "not-found", searched };
 }
 
+/**
+ * Whether the program must be started through a shell. On Windows, Node refuses to spawn
+ * `.cmd` / `.bat` files directly, and a PATH shim for `hypercode-lsp` may be one of those.
+ */
+export function needsShell(command: string, platform: NodeJS.Platform): boolean {
+  return platform === "win32" && /\.(cmd|bat)$/i.test(command);
+}
+
 /** The real check: a regular file that we may execute (on Windows, existing is enough). */
 export function isExecutableFile(file: string, platform: NodeJS.Platform = process.platform): boolean {
   try {

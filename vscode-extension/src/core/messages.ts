@@ -7,6 +7,7 @@ import type { Discovery } from "./discovery";
 export const BUTTON_OPEN_SETTING = "Open setting";
 export const BUTTON_TRY_AGAIN = "Try again";
 export const BUTTON_SHOW_LOG = "Show server log";
+export const BUTTON_RESTART = "Restart server";
 
 /** The notification shown when discovery finds no server. */
 export function serverMissing(d: Exclude<Discovery, { kind: "found" }>): string {

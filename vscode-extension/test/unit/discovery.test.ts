@@ -9,6 +9,7 @@ import {
   discoverServerOnDisk,
   type DiscoveryInput,
   isExecutableFile,
+  needsShell,
   pathCandidates,
   resolveSettingPath,
   venvCandidates,
@@ -121,6 +122,15 @@ describe("Windows", () => {
       "C:\\Other Dir\\hypercode-lsp.exe",
       "C:\\Other Dir\\hypercode-lsp.cmd",
     ]);
+  });
+});
+
+describe("starting the program", () => {
+  test("Windows .cmd and .bat shims go through a shell; nothing else does", () => {
+    assert.equal(needsShell("C:\\Py\\Scripts\\hypercode-lsp.CMD", "win32"), true);
+    assert.equal(needsShell("C:\\Py\\Scripts\\hypercode-lsp.bat", "win32"), true);
+    assert.equal(needsShell("C:\\Py\\Scripts\\hypercode-lsp.exe", "win32"), false);
+    assert.equal(needsShell("/usr/bin/hypercode-lsp.cmd", "linux"), false);
   });
 });
 
