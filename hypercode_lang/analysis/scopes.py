@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..ir.tree import kind_of, statement_blocks
 from . import builtins as bi
 
 STATEMENT_BLOCKS = ("body", "orelse", "finally")
@@ -109,13 +110,6 @@ def _inside(inner, outer) -> bool:
     return outer is None or ((outer[0], outer[1]) <= (inner[0], inner[1]) and (inner[2], inner[3]) <= (outer[2], outer[3]))
 
 
-def kind_of(node: dict) -> str:
-    for key in node:
-        if key != "loc":
-            return key
-    return ""
-
-
 class _Resolver:
     def __init__(self, lines: list[str] | None):
         self.lines = lines
@@ -172,7 +166,7 @@ class _Resolver:
             elif kind == "match":
                 for case in value["cases"]:
                     self.bind_pattern(scope, case["pattern"])
-            for block in _blocks(statement):
+            for block in statement_blocks(statement, into_defs=False):
                 self.collect(scope, block)
 
     def bind_pattern(self, scope: Scope, pattern: dict):
@@ -284,7 +278,7 @@ class _Resolver:
             self.block(scope, value.get("orelse") or [])
             self.block(scope, value.get("finally") or [])
             return
-        for block in _blocks(statement):
+        for block in statement_blocks(statement, into_defs=False):
             self.block(scope, block)
 
     def target(self, scope: Scope, target: dict):
@@ -346,19 +340,6 @@ class _Resolver:
                         stack.append(v)
                     elif isinstance(v, list):
                         stack.extend(v)
-
-
-def _blocks(statement: dict) -> list[list]:
-    kind = kind_of(statement)
-    value = statement[kind]
-    if kind in ("if", "while", "for"):
-        return [value["body"], value["orelse"]]
-    if kind == "try":
-        return [value["body"], *(h["body"] for h in value["handlers"]), value.get("orelse") or [],
-                value.get("finally") or []]
-    if kind == "match":
-        return [case["body"] for case in value["cases"]]
-    return []
 
 
 def analyse(program: dict, lines: list[str] | None = None) -> Analysis:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..analysis import builtins as bi
 from ..analysis.scopes import Analysis, analyse, infer_type, kind_of
 from ..diagnostics import Diagnostic, Span, catalogue, closest
+from ..ir.tree import all_statements
 
 NAME_EXTRAS = ["True", "False", "None"]
 
@@ -196,33 +197,19 @@ def _misplaced(body: list, in_function: bool = False, in_loop: bool = False) -> 
 
 
 def _error_kinds(body: list) -> list[Diagnostic]:
+    """`except Kind:` names a known error kind (they're names too, so HC1001 with a suggestion)."""
     known = bi.ERROR_KINDS + bi.ERROR_ALIASES
     found = []
-    stack = list(body)
-    while stack:
-        statement = stack.pop()
-        if not isinstance(statement, dict):
+    for statement in all_statements(body):
+        if kind_of(statement) != "try":
             continue
-        kind = kind_of(statement)
-        value = statement[kind]
-        if kind == "try":
-            for handler in value["handlers"]:
-                name = handler.get("kind")
-                loc = handler.get("loc")
-                if name and name not in known and loc:
-                    span = Span(loc[0], loc[1] + len("except "), loc[0], loc[1] + len("except ") + len(name))
-                    suggestion = closest(name, known)
-                    found.append(catalogue.diagnostic("HC1001", span, fixes=_suggest_fix(span.to_loc(), name, suggestion),
-                                                      name=name, suggestion=suggestion))
-                stack.extend(handler["body"])
-            stack.extend(value["body"] + (value.get("orelse") or []) + (value.get("finally") or []))
-        elif kind in ("if", "while", "for"):
-            stack.extend(value["body"] + value["orelse"])
-        elif kind == "def":
-            stack.extend(value["body"])
-        elif kind == "match":
-            for case in value["cases"]:
-                stack.extend(case["body"])
+        for handler in statement["try"]["handlers"]:
+            name, loc = handler.get("kind"), handler.get("loc")
+            if name and name not in known and loc:
+                span = Span(loc[0], loc[1] + len("except "), loc[0], loc[1] + len("except ") + len(name))
+                suggestion = closest(name, known)
+                found.append(catalogue.diagnostic("HC1001", span, fixes=_suggest_fix(span.to_loc(), name, suggestion),
+                                                  name=name, suggestion=suggestion))
     return found
 
 

@@ -8,6 +8,8 @@ The output always parses back to the same IR (locations aside), and formatting i
 
 from __future__ import annotations
 
+from .tree import kind_of, statement_blocks
+
 BINARY_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "floordiv": "//", "mod": "%", "pow": "**"}
 COMPARE_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
                    "notin": "not in"}
@@ -19,13 +21,6 @@ BINARY_PRECEDENCE = {"add": ARITH, "sub": ARITH, "mul": TERM, "div": TERM, "floo
                      "pow": POWER}
 
 INDENT = "    "
-
-
-def kind_of(node: dict) -> str:
-    for key in node:
-        if key != "loc":
-            return key
-    raise ValueError("IR node without a kind")
 
 
 # ------------------------------------------------------------------ expressions
@@ -237,7 +232,7 @@ class Formatter:
                 self.code_lines.add(loc[0])
             else:
                 self.code_lines.update(range(loc[0], loc[2] + 1))
-        for block in _blocks(statement):
+        for block in statement_blocks(statement):
             for child in block:
                 self._collect_code_lines(child)
 
@@ -380,21 +375,6 @@ class Formatter:
             if first:
                 self.last_line = max(self.last_line, first[0] - 1)
             self.block(body, depth + 1)
-
-
-def _blocks(statement: dict) -> list[list]:
-    kind = kind_of(statement)
-    value = statement[kind]
-    if kind in ("if", "while", "for"):
-        return [value["body"], value["orelse"]]
-    if kind == "def":
-        return [value["body"]]
-    if kind == "match":
-        return [case["body"] for case in value["cases"]]
-    if kind == "try":
-        return [value["body"], *(h["body"] for h in value["handlers"]), value.get("orelse") or [],
-                value.get("finally") or []]
-    return []
 
 
 def format_program(program: dict) -> str:
