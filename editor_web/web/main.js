@@ -240,7 +240,7 @@ function renderDiagMessage(problem) {
     text.textContent = problem.lsp.message;
     box.append(text);
     const why = whyOf(problem.lsp);
-    if (why) {
+    if (why && !problem.lsp.message.includes(why)) {
       const more = document.createElement("div");
       more.className = "hf-diag-why";
       more.textContent = why;
@@ -440,7 +440,7 @@ function renderProblemsPanel(view) {
     text.textContent = problem.lsp.message;
     go.append(where, kind, text);
     const why = whyOf(problem.lsp);
-    if (why) {
+    if (why && !problem.lsp.message.includes(why)) {
       const more = document.createElement("span");
       more.className = "hf-problem-why";
       more.textContent = why;
@@ -577,11 +577,13 @@ async function runProgram(view) {
 }
 
 function showRunResult(view, result, partial) {
-  const status = STATUS_TEXT[result.status] || "Finished";
+  let status = STATUS_TEXT[result.status] || "Finished";
+  if (result.exit_code === 2) status = "Not run: there are problems to fix first";
+  else if (result.exit_code === 3 && result.status !== "timeout") status = "Stopped: a size limit was reached";
   const bits = [`${status}${partial ? " (selection only)" : ""}`, `exit code ${result.exit_code}`];
   if (result.duration != null) bits.push(formatDuration(result.duration));
   $("output-status").textContent = bits.join(" · ");
-  $("output-status").dataset.status = result.status || "";
+  $("output-status").dataset.status = result.exit_code === 2 ? "blocked" : result.status || "";
   $("stdout").textContent = result.stdout || "";
   $("stdout-empty").hidden = !!result.stdout;
   $("stderr").textContent = result.stderr || "";
@@ -624,6 +626,8 @@ function showRunResult(view, result, partial) {
       if (!range) continue;
       const lsp = { ...d, range, severity: 1 };
       const { from, to } = lspToOffsets(plugin, range);
+      // A problem the checker already reported is underlined once, not twice.
+      if (problems.some((p) => codeOf(p.lsp) === codeOf(d) && p.from <= from && from <= p.to)) continue;
       const line = view.state.doc.lineAt(Math.min(from, view.state.doc.length));
       runProblems.push({
         lsp,
