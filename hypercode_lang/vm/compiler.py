@@ -418,6 +418,11 @@ class FunctionCompiler:
         elif op == O.RETURN_VALUE:
             if pop == O.LOAD_FAST:
                 return O.RETURN_FAST, parg
+            if pop == O.BINARY:
+                return O.BINARY_RETURN, parg
+        elif op == O.CALL_VAR:
+            if pop == O.BIN_FC and arg[1] == 1:
+                return O.CALL_VAR_BIN, (arg[0], arg[2]) + parg
         return None
 
     def label(self):

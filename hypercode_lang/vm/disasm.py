@@ -28,6 +28,11 @@ def _arg_text(code, op, arg):
         return f"{x} {sym} {y}{tail}"
     if op == O.BINARY:
         return O.SYMBOLS[arg]
+    if op == O.BINARY_RETURN:
+        return O.SYMBOLS[arg]
+    if op == O.CALL_VAR_BIN:
+        name = code.global_names[arg[0]] if arg[1] else _slot(code, arg[0])
+        return f"{name}({_slot(code, arg[3])} {O.SYMBOLS[arg[2]]} {arg[4]!r})"
     if op == O.BIN_C:
         return f"{O.SYMBOLS[arg[0]]} {arg[1]!r}"
     if op == O.CALL_VAR:

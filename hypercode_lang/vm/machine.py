@@ -400,6 +400,9 @@ class VM:
             return self.depth_fault()
         if et is MemoryError:
             return size_fault("memory", self.limits.max_size)
+        if op == O.CALL_VAR_BIN and f is None:  # the argument's operator failed, not the call
+            op = O.BIN_FC
+            arg = arg[2:]
         if op in _OPERATOR_OPS:
             o = _operator_of(op, arg)
             sym = O.SYMBOLS[o]
@@ -517,6 +520,8 @@ class VM:
         RETURN_FAST = O.RETURN_FAST
         CALL_METHOD = O.CALL_METHOD
         STORE_SUBSCR_FF = O.STORE_SUBSCR_FF
+        CALL_VAR_BIN = O.CALL_VAR_BIN
+        BINARY_RETURN = O.BINARY_RETURN
         INC_FAST = O.INC_FAST
         POP_TOP = O.POP_TOP
         BIN_C = O.BIN_C
@@ -696,7 +701,7 @@ class VM:
                             if a is _UNBOUND:
                                 raise self.unbound_fault(code, arg, fl)
                             push(a)
-                    elif op < 16:
+                    elif op < 18:
                         if op == CMP_FC_JUMP:
                             o, x, b, t = arg
                             a = fl[x]
@@ -792,6 +797,66 @@ class VM:
                             if _type(a) is dict and _len(a) >= limit and b not in a:
                                 raise size_fault("dict", limit)
                             a[b] = v
+                        elif op == CALL_VAR_BIN:
+                            # f(x <op> c): the argument's operator, then the call
+                            x, g, o, y, b = arg
+                            f = None
+                            a = fl[y]
+                            if a is _UNBOUND:
+                                raise self.unbound_fault(code, y, fl)
+                            if _type(a) is _int and _type(b) is _int:
+                                a = int_ops[o](a, b)
+                            else:
+                                a = ops[o](a, b)
+                            f = gl[x] if g else fl[x]
+                            if f is _UNBOUND:
+                                if g:
+                                    fault = self.name_fault(code, code.global_names[x], gl)
+                                else:
+                                    fault = self.unbound_fault(code, x, fl)
+                                fault.loc = code.name_locs.get(pc - 1)
+                                raise fault
+                            if _type(f) is _function and f.fast_argc == 1:
+                                nfl = [a]
+                                nfl.extend(f.tail)
+                            else:
+                                b = [a]
+                                self.depth = base + _len(frames)
+                                r = self.invoke(f, b, None)
+                                if _type(r) is not _Frame_:
+                                    push(r)
+                                    continue
+                                nfl = r.slots
+                            if _len(frames) >= maxd:
+                                raise self.depth_fault()
+                            frames.append((code, instrs, pc, stack, fl, gl, blocks))
+                            code = f.code
+                            instrs = code.instrs
+                            pc = 0
+                            stack = []
+                            push = stack.append
+                            pop = stack.pop
+                            fl = nfl
+                            gl = f.globals
+                            blocks = None
+                            ticks -= 1
+                            if not ticks:
+                                ticks = _TICKS
+                                if monotonic() > deadline:
+                                    raise self.time_fault()
+                        elif op == BINARY_RETURN:
+                            b = pop()
+                            a = pop()
+                            if _type(a) is _int and _type(b) is _int:
+                                a = int_ops[arg](a, b)
+                            else:
+                                a = ops[arg](a, b)
+                            if not frames:
+                                return a
+                            code, instrs, pc, stack, fl, gl, blocks = frames.pop()
+                            push = stack.append
+                            pop = stack.pop
+                            push(a)
                     else:
                         if op == INC_FAST:
                             x, b, o = arg
@@ -1164,13 +1229,14 @@ def _safe_repr(x):
 
 
 _OPERATOR_OPS = frozenset({O.BIN_FC, O.BIN_FF, O.BINARY, O.BIN_C, O.CMP_FC_JUMP, O.CMP_FF_JUMP,
-                           O.CMP_JUMP, O.INC_FAST, O.BIN_FC_STORE, O.BIN_FF_STORE, O.BINARY_STORE})
+                           O.CMP_JUMP, O.INC_FAST, O.BIN_FC_STORE, O.BIN_FF_STORE, O.BINARY_STORE,
+                           O.BINARY_RETURN})
 _SUBSCR_OPS = frozenset({O.BINARY_SUBSCR, O.STORE_SUBSCR, O.SUBSCR_FF, O.SUBSCR_FC, O.STORE_SUBSCR_FF})
-_CALL_OPS = frozenset({O.CALL, O.CALL_KW, O.CALL_METHOD, O.CALL_VAR})
+_CALL_OPS = frozenset({O.CALL, O.CALL_KW, O.CALL_METHOD, O.CALL_VAR, O.CALL_VAR_BIN})
 
 
 def _operator_of(op, arg):
-    if op == O.BINARY:
+    if op == O.BINARY or op == O.BINARY_RETURN:
         return arg
     if op == O.INC_FAST:
         return arg[2]

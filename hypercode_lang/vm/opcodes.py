@@ -5,10 +5,12 @@ tuple for superinstructions. Jump targets are instruction indexes.
 """
 from __future__ import annotations
 
-# Numbered by how often they run (the run loop dispatches in groups of 8: hot ones are cheapest).
+# Numbered by how often they run (the run loop dispatches in groups 0-7, 8-17, 18-: hot ones are
+# cheapest).
 _NAMES = """
 LOAD_FAST2 LOAD_CONST BINARY FOR_BACK BIN_FC CALL_VAR STORE_FAST LOAD_FAST
 CMP_FC_JUMP CMP_FF_JUMP BIN_FF BIN_FF_STORE RETURN_VALUE RETURN_FAST CALL_METHOD STORE_SUBSCR_FF
+CALL_VAR_BIN BINARY_RETURN
 INC_FAST POP_TOP BIN_C POP_JUMP_IF_FALSE JUMP_BACK FOR_ITER_STORE SUBSCR_FF BIN_FC_STORE
 LOAD_GLOBAL CALL JUMP STORE_SUBSCR BINARY_SUBSCR SUBSCR_FC FORMAT BUILD_STRING GET_ITER CMP_JUMP
 LOAD_FAST_CONST BINARY_STORE POP_JUMP_IF_TRUE JUMP_IF_FALSE_OR_POP JUMP_IF_TRUE_OR_POP FOR_ITER
