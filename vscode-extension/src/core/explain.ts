@@ -61,10 +61,16 @@ export function normalizeExplanation(raw: unknown, code: string): Explanation {
   };
 }
 
-/** The Markdown shown in the preview. */
+/**
+ * The Markdown shown in the preview. When the server's explanation already starts with a
+ * heading (it may carry its own title), that heading is kept and no second one is added.
+ */
 export function renderExplanation(e: Explanation): string {
-  const heading = e.title ? `# ${e.code}: ${e.title}` : `# ${e.code}`;
   const body = e.explanation.trim() || "There is no longer explanation for this code yet.";
+  if (/^#{1,6}\s/.test(body)) {
+    return `${body}\n`;
+  }
+  const heading = e.title ? `# ${e.code}: ${e.title}` : `# ${e.code}`;
   return `${heading}\n\n${body}\n`;
 }
 

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 
-import { createVscodeMock, type MockState } from "./vscode-mock";
+import { createVscodeMock, type MockState, textDocument } from "./vscode-mock";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const bundle = path.join(root, "dist", "extension.js");
@@ -255,5 +255,89 @@ describe("with a server in the workspace .venv", () => {
     assert.ok(eventOf("shutdown").length >= 1, "the old server was shut down politely");
     assert.equal(status(state), "$(check) HyperCode");
     assert.ok(state.shown.some((m) => m.message === "[status bar] HyperCode language server restarted."));
+  });
+});
+
+// ── End to end with the project's real language server ─────────────────────────────────
+// Uses `<repo>/.venv/bin/hypercode-lsp` (made by `make run` / `make test` at the top level) or
+// $HYPERCODE_LSP. Skipped, with a note, when neither is there.
+const realServer = [process.env.HYPERCODE_LSP, path.join(root, "..", ".venv", "bin", "hypercode-lsp")].find(
+  (p): p is string => typeof p === "string" && p !== "" && fs.existsSync(p),
+);
+
+describe("with the real hypercode-lsp", { skip: realServer ? false : "no hypercode-lsp here: run `make run` at the top level first" }, () => {
+  let ext: Ext;
+  let state: MockState;
+  let folder: string;
+  let vs: any;
+
+  before(async () => {
+    folder = fs.mkdtempSync(path.join(tmp, "real-"));
+    const hello = 'def greet(name):\n    return f"Hello, {name}!"\n\nprint(greet("Ada"))\nprint(2 ** 10)\n';
+    const typo = 'message = "hi"\nprint(mesage)\n';
+    fs.writeFileSync(path.join(folder, "hello.hc"), hello);
+    fs.writeFileSync(path.join(folder, "typo.hc"), typo);
+
+    current = createVscodeMock();
+    state = current.state;
+    vs = current.vscode;
+    state.workspaceFolders = [folder];
+    state.settings = { "hypercode.server.path": realServer! };
+    state.documents = [
+      textDocument(vs.Uri.file(path.join(folder, "hello.hc")), hello),
+      textDocument(vs.Uri.file(path.join(folder, "typo.hc")), typo),
+    ];
+    ext = loadExtension();
+    await ext.activate(context());
+  });
+
+  after(async () => {
+    await ext?.deactivate();
+  });
+
+  test("starts from hypercode.server.path", () => {
+    assert.deepEqual(state.shown.filter((m) => m.kind === "error"), []);
+    assert.equal(status(state), "$(check) HyperCode");
+  });
+
+  test("publishes an HC1001 diagnostic for an unknown name", async () => {
+    const uri = vs.Uri.file(path.join(folder, "typo.hc")).toString();
+    const diag = await waitFor("HC1001 on typo.hc", () =>
+      (state.diagnostics.get(uri) ?? []).find((d: any) => (d.code?.value ?? d.code) === "HC1001"),
+    );
+    assert.equal(diag.range.start.line, 1);
+    assert.match(diag.message, /mesage/);
+  });
+
+  test("Run file prints the program's output, exit code and duration", async () => {
+    state.activeTextEditor = {
+      document: state.documents[0],
+      selection: new vs.Selection(0, 0, 0, 0),
+    };
+    await state.commands.get("hypercode.runFile")!();
+    const lines = runLines(state);
+    assert.equal(lines[0], "── Running hello.hc ──");
+    assert.deepEqual(lines.slice(1, 3), ["Hello, Ada!", "1024"]);
+    assert.ok(lines.some((l) => /^── Finished · exit code 0 · \d+\.\d+ s ──$/.test(l)), lines.join("\n"));
+  });
+
+  test("Run file on a selection runs only those lines", async () => {
+    state.activeTextEditor = { document: state.documents[0], selection: new vs.Selection(4, 0, 4, 14) };
+    await state.commands.get("hypercode.runFile")!();
+    const lines = runLines(state);
+    assert.equal(lines[0], "── Running line 5 of hello.hc ──");
+    assert.equal(lines[1], "1024");
+  });
+
+  test("Explain this error shows the server's explanation of the code under the cursor", async () => {
+    state.activeTextEditor = { document: state.documents[1], selection: new vs.Selection(1, 8, 1, 8) };
+    await state.commands.get("hypercode.explainError")!();
+    const preview = state.executed.filter((e) => e.command === "markdown.showPreviewToSide").at(-1);
+    assert.ok(preview, "a preview was opened");
+    const uri = preview.args[0] as { toString(): string };
+    assert.equal(uri.toString(), "hypercode-explain:HC1001.md");
+    const text: string = await state.contentProviders.get("hypercode-explain").provideTextDocumentContent(uri);
+    assert.match(text, /HC1001/);
+    assert.doesNotMatch(text, /^# HC1001: .*\n\n## HC1001/, "one heading, not two");
   });
 });

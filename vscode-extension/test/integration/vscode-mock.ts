@@ -113,7 +113,15 @@ export class SymbolInformation extends Stub {}
 export class CallHierarchyItem extends Stub {}
 export class TypeHierarchyItem extends Stub {}
 export class CodeAction extends Stub {}
-export class Diagnostic extends Stub {}
+export class Diagnostic {
+  code: unknown;
+  source: string | undefined;
+  constructor(
+    public range: Range,
+    public message: string,
+    public severity = 0,
+  ) {}
+}
 
 export const StatusBarAlignment = { Left: 1, Right: 2 };
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
@@ -143,6 +151,26 @@ export interface MockState {
   contentProviders: Map<string, any>;
   unknown: Set<string>;
   configChanged: EventEmitter<any>;
+  /** Documents open in the mock editor (what `workspace.textDocuments` returns). */
+  documents: any[];
+}
+
+/** A minimal text document, enough for the language client's didOpen. */
+export function textDocument(uri: Uri, text: string, languageId = "hypercode"): any {
+  const lines = text.split("\n");
+  return {
+    uri,
+    fileName: uri.fsPath,
+    languageId,
+    version: 1,
+    isClosed: false,
+    isDirty: false,
+    isUntitled: false,
+    lineCount: lines.length,
+    eol: 1,
+    getText: () => text,
+    lineAt: (line: number) => ({ text: lines[line] ?? "" }),
+  };
 }
 
 const noopEvent = () => ({ dispose() {} });
@@ -173,6 +201,7 @@ export function createVscodeMock(): { vscode: any; state: MockState } {
     contentProviders: new Map(),
     unknown: new Set(),
     configChanged: new EventEmitter(),
+    documents: [],
   };
 
   const show = (kind: Shown["kind"]) => async (message: string, ...rest: any[]) => {
@@ -234,7 +263,9 @@ export function createVscodeMock(): { vscode: any; state: MockState } {
       get workspaceFolders() {
         return state.workspaceFolders.map((p, index) => ({ uri: Uri.file(p), name: p.split("/").pop(), index }));
       },
-      textDocuments: [] as any[],
+      get textDocuments() {
+        return state.documents;
+      },
       notebookDocuments: [] as any[],
       getConfiguration: (section?: string) => configuration(section),
       onDidChangeConfiguration: state.configChanged.event,
@@ -302,9 +333,10 @@ export function createVscodeMock(): { vscode: any; state: MockState } {
         return list.some((s: any) => (typeof s === "string" ? s : s.language) === doc.languageId) ? 10 : 0;
       },
       createDiagnosticCollection: () => {
-        const map = new Map<string, any[]>();
+        // Published diagnostics also land in state.diagnostics, like languages.getDiagnostics.
+        const map = state.diagnostics;
         return {
-          set: (uri: Uri, d: any[]) => map.set(uri.toString(), d),
+          set: (uri: Uri, d: any[]) => map.set(uri.toString(), d ?? []),
           delete: (uri: Uri) => map.delete(uri.toString()),
           get: (uri: Uri) => map.get(uri.toString()),
           forEach: () => undefined,

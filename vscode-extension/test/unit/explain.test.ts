@@ -44,6 +44,8 @@ describe("codes", () => {
     const e = normalizeExplanation({ title: "Unknown name", explanation: "A name must be defined first.\n" }, "HC1001");
     assert.equal(renderExplanation(e), "# HC1001: Unknown name\n\nA name must be defined first.\n");
     assert.match(renderExplanation(normalizeExplanation(null, "HC9999")), /^# HC9999\n\n/);
+    const own = normalizeExplanation({ title: "Unknown name", explanation: "## HC1001 · Unknown name\n\nWhy.\n" }, "HC1001");
+    assert.equal(renderExplanation(own), "## HC1001 · Unknown name\n\nWhy.\n", "the server's own heading is not doubled");
   });
 });
 
