@@ -939,6 +939,7 @@ function init() {
       return publishes;
     },
     examples: EXAMPLES,
+    markdown: { render: renderMarkdown, sanitizeHTML },
     setText: (text) => {
       loadText(view, text, $("file-name").value);
       client.sync();

@@ -112,7 +112,9 @@ const ALLOWED = new Set([
 ]);
 
 export function sanitizeHTML(html) {
-  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  // A <template>'s content is inert: nothing in it loads or runs while we clean it.
+  const template = document.createElement("template");
+  template.innerHTML = html;
   const clean = (node) => {
     for (const child of [...node.childNodes]) {
       if (child.nodeType === Node.ELEMENT_NODE) {
@@ -134,6 +136,6 @@ export function sanitizeHTML(html) {
       }
     }
   };
-  clean(doc.body);
-  return doc.body.innerHTML;
+  clean(template.content);
+  return template.innerHTML;
 }
