@@ -89,6 +89,8 @@ class HypercodeExtension implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private state: msg.ServerState = "stopped";
   private lastDiscovery: Discovery | undefined;
+  /** The "could not find" notification is shown once by itself; after that only when asked. */
+  private missingShown = false;
   private runsInProgress = 0;
   private readonly restarts = new RestartPolicy();
   private readonly status: vscode.StatusBarItem;
@@ -267,7 +269,11 @@ class HypercodeExtension implements vscode.Disposable {
     }
   }
 
-  private async showMissing(d: Exclude<Discovery, { kind: "found" }>, _userAsked: boolean): Promise<void> {
+  private async showMissing(d: Exclude<Discovery, { kind: "found" }>, userAsked: boolean): Promise<void> {
+    if (this.missingShown && !userAsked) {
+      return;
+    }
+    this.missingShown = true;
     const choice = await vscode.window.showErrorMessage(msg.serverMissing(d), msg.BUTTON_OPEN_SETTING, msg.BUTTON_TRY_AGAIN);
     if (choice === msg.BUTTON_OPEN_SETTING) {
       await vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server.path`);
