@@ -370,7 +370,7 @@ class FunctionCompiler:
             fused = self.fuse(pop, parg, op, arg)
             if fused is not None:
                 ins[-1] = fused
-                if op == O.BINARY or op == O.BINARY_SUBSCR:
+                if op == O.BINARY or op == O.BINARY_SUBSCR or op == O.STORE_SUBSCR:
                     self.locs[-1] = loc if loc is not None else self.loc
                 return n - 1
         ins.append((op, arg))
@@ -378,6 +378,7 @@ class FunctionCompiler:
         return n
 
     def fuse(self, pop, parg, op, arg):
+        ins = self.instrs
         if op == O.LOAD_FAST:
             if pop == O.LOAD_FAST:
                 return O.LOAD_FAST2, (parg, arg)
@@ -393,6 +394,12 @@ class FunctionCompiler:
                 return O.BIN_C, (arg, parg)
         elif op == O.STORE_SUBSCR:
             if pop == O.LOAD_FAST2:
+                if len(ins) >= 2 and ins[-2][0] == O.LOAD_CONST and self.barrier != len(ins) - 1:
+                    # the stored value is a constant: take it too
+                    value = ins[-2][1]
+                    del ins[-1]
+                    del self.locs[-1]
+                    return O.STORE_SUBSCR_FFC, parg + (value,)
                 return O.STORE_SUBSCR_FF, parg
         elif op == O.BINARY_SUBSCR:
             if pop == O.LOAD_FAST2:
@@ -400,6 +407,8 @@ class FunctionCompiler:
             if pop == O.LOAD_FAST_CONST:
                 return O.SUBSCR_FC, parg
         elif op == O.POP_JUMP_IF_FALSE:
+            if pop == O.LOAD_FAST:
+                return O.JUMP_IF_FALSE_FAST, (parg, arg)
             if pop == O.BIN_FC and parg[0] in _CMP_OPS:
                 return O.CMP_FC_JUMP, (parg[0], parg[1], parg[2], arg)
             if pop == O.BIN_FF and parg[0] in _CMP_OPS:

@@ -28,6 +28,10 @@ def _arg_text(code, op, arg):
         return f"{x} {sym} {y}{tail}"
     if op == O.BINARY:
         return O.SYMBOLS[arg]
+    if op == O.JUMP_IF_FALSE_FAST:
+        return f"{_slot(code, arg[0])} else -> {arg[1]}"
+    if op == O.STORE_SUBSCR_FFC:
+        return f"{_slot(code, arg[0])}[{_slot(code, arg[1])}] = {arg[2]!r}"
     if op == O.BINARY_RETURN:
         return O.SYMBOLS[arg]
     if op == O.CALL_VAR_BIN:

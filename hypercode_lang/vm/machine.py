@@ -523,10 +523,12 @@ class VM:
         CALL_VAR_BIN = O.CALL_VAR_BIN
         BINARY_RETURN = O.BINARY_RETURN
         INC_FAST = O.INC_FAST
+        JUMP_BACK = O.JUMP_BACK
+        POP_JUMP_IF_FALSE = O.POP_JUMP_IF_FALSE
+        JUMP_IF_FALSE_FAST = O.JUMP_IF_FALSE_FAST
+        STORE_SUBSCR_FFC = O.STORE_SUBSCR_FFC
         POP_TOP = O.POP_TOP
         BIN_C = O.BIN_C
-        POP_JUMP_IF_FALSE = O.POP_JUMP_IF_FALSE
-        JUMP_BACK = O.JUMP_BACK
         FOR_ITER_STORE = O.FOR_ITER_STORE
         SUBSCR_FF = O.SUBSCR_FF
         BIN_FC_STORE = O.BIN_FC_STORE
@@ -857,7 +859,7 @@ class VM:
                             push = stack.append
                             pop = stack.pop
                             push(a)
-                    else:
+                    elif op < 28:
                         if op == INC_FAST:
                             x, b, o = arg
                             a = fl[x]
@@ -867,6 +869,30 @@ class VM:
                                 if a is _UNBOUND:
                                     raise self.unbound_fault(code, x, fl)
                                 fl[x] = ops[o](a, b)
+                        elif op == JUMP_BACK:
+                            pc = arg
+                            ticks -= 1
+                            if not ticks:
+                                ticks = _TICKS
+                                if monotonic() > deadline:
+                                    raise self.time_fault()
+                        elif op == POP_JUMP_IF_FALSE:
+                            if not pop():
+                                pc = arg
+                        elif op == JUMP_IF_FALSE_FAST:
+                            a = fl[arg[0]]
+                            if not a:
+                                pc = arg[1]
+                            elif a is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0], fl)
+                        elif op == STORE_SUBSCR_FFC:
+                            a = fl[arg[0]]
+                            b = fl[arg[1]]
+                            if a is _UNBOUND or b is _UNBOUND:
+                                raise self.unbound_fault(code, arg[0] if a is _UNBOUND else arg[1], fl)
+                            if _type(a) is dict and _len(a) >= limit and b not in a:
+                                raise size_fault("dict", limit)
+                            a[b] = arg[2]
                         elif op == POP_TOP:
                             pop()
                         elif op == BIN_C:
@@ -876,16 +902,6 @@ class VM:
                                 stack[-1] = int_ops[o](a, b)
                             else:
                                 stack[-1] = ops[o](a, b)
-                        elif op == POP_JUMP_IF_FALSE:
-                            if not pop():
-                                pc = arg
-                        elif op == JUMP_BACK:
-                            pc = arg
-                            ticks -= 1
-                            if not ticks:
-                                ticks = _TICKS
-                                if monotonic() > deadline:
-                                    raise self.time_fault()
                         elif op == FOR_ITER_STORE:
                             a = _next(stack[-1], _UNBOUND)
                             if a is _UNBOUND:
@@ -908,7 +924,8 @@ class VM:
                                 fl[z] = int_ops[o](a, b)
                             else:
                                 fl[z] = ops[o](a, b)
-                        elif op == LOAD_GLOBAL:
+                    else:
+                        if op == LOAD_GLOBAL:
                             a = gl[arg]
                             if a is _UNBOUND:
                                 raise self.name_fault(code, code.global_names[arg], gl)
@@ -1231,7 +1248,8 @@ def _safe_repr(x):
 _OPERATOR_OPS = frozenset({O.BIN_FC, O.BIN_FF, O.BINARY, O.BIN_C, O.CMP_FC_JUMP, O.CMP_FF_JUMP,
                            O.CMP_JUMP, O.INC_FAST, O.BIN_FC_STORE, O.BIN_FF_STORE, O.BINARY_STORE,
                            O.BINARY_RETURN})
-_SUBSCR_OPS = frozenset({O.BINARY_SUBSCR, O.STORE_SUBSCR, O.SUBSCR_FF, O.SUBSCR_FC, O.STORE_SUBSCR_FF})
+_SUBSCR_OPS = frozenset({O.BINARY_SUBSCR, O.STORE_SUBSCR, O.SUBSCR_FF, O.SUBSCR_FC, O.STORE_SUBSCR_FF,
+                         O.STORE_SUBSCR_FFC})
 _CALL_OPS = frozenset({O.CALL, O.CALL_KW, O.CALL_METHOD, O.CALL_VAR, O.CALL_VAR_BIN})
 
 
