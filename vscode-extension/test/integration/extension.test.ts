@@ -40,7 +40,7 @@ const context = () => ({ subscriptions: [] as { dispose(): unknown }[] });
 const status = (s: MockState) => s.statusItems[0]?.text ?? "";
 const runLines = (s: MockState) => s.channels.get("HyperCode Run") ?? [];
 
-async function waitFor<T>(what: string, fn: () => T | undefined, ms = 5000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, ms = 15000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = fn();
