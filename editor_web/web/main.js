@@ -303,6 +303,7 @@ function explainAction(code) {
 
 async function fetchActions(view, plugin, batch) {
   const wanted = batch.slice(0, 50);
+  const docAtRequest = plugin.syncedDoc; // the text the server answers about
   const results = await Promise.all(
     wanted.map((problem) =>
       client
@@ -330,6 +331,7 @@ async function fetchActions(view, plugin, batch) {
     if (explain) actions.push(explain);
     else if (codeOf(problem.lsp)) actions.push(explainAction(codeOf(problem.lsp)));
     problem.actions = actions;
+    problem.fetchedFor = docAtRequest;
   });
   if (view.state.doc === problemsDoc) showProblems(view);
   else renderProblemsPanel(view);
