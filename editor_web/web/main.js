@@ -76,6 +76,7 @@ const DEFAULT_SETTINGS = {
   fontSize: 17,
   lineHeight: 1.7,
   font: "atkinson-mono",
+  wrap: true,
 };
 const FONTS = {
   "atkinson-mono": '"Atkinson Hyperlegible Mono", ui-monospace, monospace',
@@ -94,7 +95,7 @@ function applySettings() {
   $("font-size-value").textContent = `${settings.fontSize} px`;
   $("line-height-value").textContent = settings.lineHeight.toFixed(1);
   writeJSON(STORE.settings, settings);
-  view?.requestMeasure();
+  if (view) view.dispatch({ effects: wrapCompartment.reconfigure(settings.wrap ? EditorView.lineWrapping : []) });
 }
 
 function initSettings() {
@@ -124,8 +125,15 @@ function initSettings() {
     settings.font = font.value;
     applySettings();
   });
+  const wrap = $("wrap-lines");
+  wrap.checked = settings.wrap;
+  wrap.addEventListener("change", () => {
+    settings.wrap = wrap.checked;
+    applySettings();
+  });
   $("reset-settings").addEventListener("click", () => {
     settings = { ...DEFAULT_SETTINGS };
+    wrap.checked = settings.wrap;
     size.value = settings.fontSize;
     spacing.value = settings.lineHeight;
     font.value = settings.font;
@@ -667,7 +675,12 @@ function saveFile(view) {
 }
 
 function loadText(view, text, name) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, selection: { anchor: 0 } });
+  view.dispatch({ effects: signatureCompartment.reconfigure([]) });
+  view.dispatch({
+    changes: { from: 0, to: view.state.doc.length, insert: text },
+    selection: { anchor: 0 },
+    effects: signatureCompartment.reconfigure(signatureHelp()),
+  });
   $("file-name").value = name;
   saveDraft(view);
   view.focus();
@@ -751,7 +764,6 @@ const client = new LSPClient({
   extensions: [
     serverCompletion(),
     hoverTooltips({ hoverTime: 400 }),
-    signatureHelp(),
     serverDiagnostics(),
     {
       clientCapabilities: {
@@ -768,6 +780,9 @@ const client = new LSPClient({
 });
 
 const themeCompartment = new Compartment();
+// Signature help lives in its own compartment so loading a new text can drop a stale hint card.
+const signatureCompartment = new Compartment();
+const wrapCompartment = new Compartment();
 const calmEditorTheme = EditorView.theme({
   "&": { color: "var(--code-fg)", backgroundColor: "var(--code-bg)", height: "100%" },
   ".cm-content": {
@@ -842,6 +857,8 @@ function buildEditor() {
       lintGutter(),
       hypercode(),
       themeCompartment.of(calmEditorTheme),
+      signatureCompartment.of(signatureHelp()),
+      wrapCompartment.of(settings.wrap ? EditorView.lineWrapping : []),
       keymap.of([
         ...hyperflowKeys,
         ...closeBracketsKeymap,
