@@ -8,7 +8,6 @@ code uses the same fast slot instructions as function bodies.
 from __future__ import annotations
 
 from . import opcodes as O
-from .values import ERROR_PARENTS
 
 OPI = O.OPERATOR_INDEX
 _CMP_OPS = O.COMPARES
@@ -612,7 +611,7 @@ class FunctionCompiler:
         self.body(v.get("orelse"))
         self.bind(brk)
 
-    def unwind_to_loop(self, loc, is_break):
+    def unwind_to_loop(self, loc):
         """Emit what leaving try blocks needs on the way to the innermost loop; return it."""
         for i in range(len(self.fblocks) - 1, -1, -1):
             fb = self.fblocks[i]
@@ -635,13 +634,13 @@ class FunctionCompiler:
             pass
 
     def s_break(self, v, loc):
-        fb = self.unwind_to_loop(loc, True)
+        fb = self.unwind_to_loop(loc)
         if fb[3]:
             self.emit(O.POP_TOP, None, loc)   # the loop's iterator
         self.emit(O.JUMP, fb[2], loc)
 
     def s_continue(self, v, loc):
-        fb = self.unwind_to_loop(loc, False)
+        fb = self.unwind_to_loop(loc)
         self.emit(O.JUMP_BACK, fb[1], loc)
 
     def s_return(self, v, loc):
@@ -1173,4 +1172,4 @@ def compile_program(program: dict, filename: str) -> Code:
     return Unit(program, filename).compile()
 
 
-__all__ = ["Code", "CompileError", "compile_program", "ERROR_PARENTS"]
+__all__ = ["Code", "CompileError", "compile_program"]
