@@ -18,7 +18,8 @@ class Code:
     """Compiled code of a module, a function or a list comprehension."""
 
     __slots__ = ("name", "filename", "instrs", "locs", "consts", "nparams", "param_names",
-                 "varnames", "nlocals", "freevars", "is_module", "global_names", "loc", "name_locs")
+                 "varnames", "nlocals", "freevars", "is_module", "global_names", "loc", "name_locs",
+                 "exports")
 
     def __init__(self, name, filename):
         self.name = name
@@ -35,6 +36,7 @@ class Code:
         self.global_names = []  # module code only: global slot -> name
         self.loc = None
         self.name_locs = {}     # CALL_VAR index -> span of the called name (for NameError)
+        self.exports = ()       # module code only: names assigned at top level (``mod.name``)
 
     def __repr__(self):
         return f"<code {self.name} ({len(self.instrs)} instructions)>"
@@ -1086,6 +1088,7 @@ class Unit:
         fc.slot = self.global_slot
         for name in sorted(self.top.assigned):
             self.global_slot(name)
+        code.exports = tuple(sorted(self.top.assigned))
         body = self.program.get("body") or []
         fc.body(body)
         fc.loc = body[-1].get("loc") if body else [1, 1, 1, 1]

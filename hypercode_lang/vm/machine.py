@@ -143,8 +143,7 @@ class VM:
             raise LoaderError(error) from None
         code = compile_program(program, filename)
         g = self.new_globals(code)
-        mod = module(name, {n: i for i, n in enumerate(code.global_names) if not n.startswith(".")},
-                     g, filename)
+        mod = module(name, {n: code.global_names.index(n) for n in code.exports}, g, filename)
         self.modules[name] = mod
         self.run(code, g, g, self.depth)
         return mod

@@ -318,3 +318,8 @@ def test_import_propagates_loader_errors(run):
 
 def test_bool_and_or_short_circuit(out):
     assert out("print(0 or 'x', 1 and 0, not [], None or [] or 'last')") == "x 0 True last\n"
+
+
+def test_module_exposes_only_its_own_names(fault):
+    f = fault("import helper\nhelper.print('x')", modules={"helper": "def f():\n    return len([])\n"})
+    assert f.code == "HC2006" and f.message == "module 'helper' has no attribute 'print'"
