@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import llvmlite.ir as ir
 
-from .eligibility import kind
+from .eligibility import is_int64_min_literal, kind
 from .infer import TAGS, Solver, Unsupported
 from .runtime import TICK_RESET
 
@@ -410,6 +410,8 @@ class FnGen:
             right = self.expr(v["right"])
             return self.arith(v["op"], left, right)
         if k == "unary":
+            if is_int64_min_literal(e):
+                return ci(-(2**63)), "int"
             if v["op"] == "not":
                 return b.not_(self.cond(v["operand"])), "bool"
             value, t = self.expr(v["operand"])

@@ -46,11 +46,22 @@ def is_number_const(value) -> bool:
     return isinstance(value, float)
 
 
+def is_int64_min_literal(node) -> bool:
+    """`-9223372036854775808` parses as neg(2**63): the one int literal that needs its sign."""
+    k, v = kind(node)
+    if k != "unary" or v.get("op") != "neg":
+        return False
+    ok, ov = kind(v["operand"])
+    return ok == "const" and type(ov) is int and ov == 2**63
+
+
 def const_number(node):
     """The value of a numeric constant expression (`3`, `-2.5`), else NotJittable."""
     k, v = kind(node)
     if k == "const" and is_number_const(v):
         return v
+    if is_int64_min_literal(node):
+        return INT64_MIN
     if k == "unary" and v["op"] in ("neg", "pos"):
         inner = const_number(v["operand"])
         value = -inner if v["op"] == "neg" else inner
@@ -261,6 +272,8 @@ class _Checker:
             self.expr(v["right"])
             return
         if k == "unary":
+            if is_int64_min_literal(node):
+                return
             if v["op"] not in ("neg", "pos", "not"):
                 raise NotJittable(f"unary {v['op']}")
             self.expr(v["operand"])

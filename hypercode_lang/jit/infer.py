@@ -9,7 +9,7 @@ specialisations reachable from the one first called (recursion, mutual recursion
 
 from __future__ import annotations
 
-from .eligibility import ProgramInfo, is_number_const, kind
+from .eligibility import ProgramInfo, is_int64_min_literal, is_number_const, kind
 
 NUMERIC = ("int", "float")
 TAGS = ("int", "float", "none", "bool")  # tag number = index
@@ -257,6 +257,8 @@ class _Analyser:
             rt = self.expr(v["right"])
             return arith_type(v["op"], lt, rt)
         if k == "unary":
+            if is_int64_min_literal(e):
+                return "int"
             if v["op"] == "not":
                 return self.cond(v["operand"])
             t = value_type(self.expr(v["operand"]))

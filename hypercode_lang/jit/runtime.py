@@ -50,7 +50,7 @@ def native_fallback_class() -> type[Exception]:
     if _fallback_class is None:
         try:
             from hypercode_lang.vm.errors import NativeFallback  # noqa: PLC0415
-        except ImportError:
+        except Exception:  # no VM yet (or it fails to import): nobody else can catch it anyway
             NativeFallback = _LocalNativeFallback
         _fallback_class = NativeFallback
     return _fallback_class
