@@ -106,6 +106,8 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
             low, high = target.arity()
             keywords = target.keyword_names()
             positional_names = [p[0] for p in target.params if p != bi.VARARGS]
+            if target.any_keywords:
+                keywords = keywords + list(value["kwargs"])
         got = len(value["args"])
         filled = set(positional_names[:got]) if high is not None else set()
         problem = None

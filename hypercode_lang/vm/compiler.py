@@ -371,7 +371,9 @@ class FunctionCompiler:
             fused = self.fuse(pop, parg, op, arg)
             if fused is not None:
                 ins[-1] = fused
-                if op == O.BINARY or op == O.BINARY_SUBSCR or op == O.STORE_SUBSCR:
+                # The fused instruction fails as its last part would: an operator or a call
+                # (whose span encloses its argument) points at that part's span.
+                if op == O.BINARY or op == O.BINARY_SUBSCR or op == O.STORE_SUBSCR or op == O.CALL_VAR:
                     self.locs[-1] = loc if loc is not None else self.loc
                 return n - 1
         ins.append((op, arg))
