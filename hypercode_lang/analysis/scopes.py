@@ -342,10 +342,13 @@ class _Resolver:
                         stack.extend(v)
 
 
-def analyse(program: dict, lines: list[str] | None = None) -> Analysis:
-    """Resolve every name in `program`. `lines` (the source) sharpens a few name positions."""
+def analyse(program: dict, lines: list[str] | None = None, predefined=()) -> Analysis:
+    """Resolve every name in `program`. `lines` (the source) sharpens a few name positions;
+    `predefined` names are already bound at the top level (earlier REPL entries)."""
     resolver = _Resolver(lines)
     module = resolver.new_scope("module", "<module>", program, None, None)
+    for name in predefined:
+        module.symbols[name] = Symbol(name, "variable", module)
     resolver.collect(module, program["body"])
     resolver.block(module, program["body"])
     return Analysis(module, resolver.occurrences, resolver.calls, resolver.attributes, resolver.imports,

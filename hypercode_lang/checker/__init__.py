@@ -17,8 +17,9 @@ NAME_EXTRAS = ["True", "False", "None"]
 
 
 def check_program(program: dict, *, filename: str | None = None, module_names: set | None = None,
-                  analysis: Analysis | None = None, lines: list[str] | None = None) -> list[Diagnostic]:
-    analysis = analysis or analyse(program, lines)
+                  analysis: Analysis | None = None, lines: list[str] | None = None,
+                  predefined=()) -> list[Diagnostic]:
+    analysis = analysis or analyse(program, lines, predefined)
     found: list[Diagnostic] = []
     found += _unknown_names(analysis)
     found += _imports(analysis, module_names)

@@ -154,7 +154,7 @@ def scan(text: str) -> Scan:
                 if indent <= opener_indent and stripped[0] not in ")]}" and (
                         (word and word.group(0) in STATEMENT_WORDS and not
                          (word.group(0) in ("if", "else", "for") and indent > 0))
-                        or _ASSIGNMENT.match(stripped) or indent == 0):
+                        or _ASSIGNMENT.match(stripped)):
                     close_brackets_before(line_number)
                     end_logical(line_number - 1)
             if current_start is None and not stack and stripped and not stripped.startswith("#"):

@@ -1064,7 +1064,7 @@ class FunctionCompiler:
 class Unit:
     """Compiles one module (one .hc file) into Code objects."""
 
-    def __init__(self, program, filename):
+    def __init__(self, program, filename, global_names=None):
         self.program = program
         self.filename = filename
         self.builder = ScopeBuilder()
@@ -1072,6 +1072,10 @@ class Unit:
         self.module_code = Code("<module>", filename)
         self.module_code.is_module = True
         self.gslots = {}
+        if global_names is not None:
+            # Continue an existing module (the REPL): same slots, new names appended in place.
+            self.module_code.global_names = global_names
+            self.gslots = {name: slot for slot, name in enumerate(global_names)}
 
     def global_slot(self, name):
         s = self.gslots.get(name)
@@ -1170,11 +1174,14 @@ class Unit:
         return code
 
 
-def compile_program(program: dict, filename: str) -> Code:
-    """Compile a program IR (``{"hypercode": 2, "body": [...]}``) into module Code."""
+def compile_program(program: dict, filename: str, global_names: list | None = None) -> Code:
+    """Compile a program IR (``{"hypercode": 2, "body": [...]}``) into module Code.
+
+    ``global_names`` continues a module compiled earlier (one REPL entry after another): the
+    list is the earlier code's ``global_names``, and new names are appended to it in place."""
     if not isinstance(program, dict) or "body" not in program:
         raise CompileError("not a HyperCode program IR")
-    return Unit(program, filename).compile()
+    return Unit(program, filename, global_names).compile()
 
 
 __all__ = ["Code", "CompileError", "compile_program"]
