@@ -45,7 +45,13 @@ def hcvm_command() -> list[str]:
 
 
 def python_command() -> list[str]:
-    return [shutil.which("python3") or sys.executable]
+    """The real `python3` binary. A version manager's `python3` is often a shell-script shim
+    that adds tens of milliseconds to every start, which would flatter hcvm's ratio."""
+    found = shutil.which("python3")
+    if not found:
+        return [sys.executable]
+    real = subprocess.run([found, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True)
+    return [real.stdout.strip() or found]
 
 
 # In-process timers: each prints the program's output, then "@@elapsed <seconds>" on stderr.

@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Span, catalogue
-from .diagnostics.render import render_all
-from .parser import ParseResult
-from .parser import parse as _parse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imports stay lazy so `hcvm run` of a cached program never loads the parser
+    from .diagnostics import Diagnostic
+    from .parser import ParseResult
 
 LIMIT_CODES = {"HC3001", "HC3002"}
 TRACE_ENDS = 10
@@ -32,7 +33,7 @@ class ExecResult:
     exit_code: int
     status: str                      # "success" | "error" | "timeout"
     duration: float
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: "list[Diagnostic]" = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code,
@@ -43,19 +44,20 @@ class ExecResult:
 class ModuleLoadError(Exception):
     """An imported file could not be used; `diagnostics` says why (in that file's terms)."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: "list[Diagnostic]"):
         super().__init__(diagnostics[0].message if diagnostics else "module could not be loaded")
         self.diagnostics = diagnostics
 
 
-def parse(source: str, filename: str | None = None) -> ParseResult:
+def parse(source: str, filename: str | None = None) -> "ParseResult":
+    from .parser import parse as _parse
     return _parse(source, filename)
 
 
-def check(source: str, filename: str | None = None, *, parsed: ParseResult | None = None) -> list[Diagnostic]:
+def check(source: str, filename: str | None = None, *, parsed: "ParseResult | None" = None) -> "list[Diagnostic]":
     """Every diagnostic for `source`: syntax errors first found by the parser, then the checker's."""
     from .checker import check_program
-    parsed = parsed or _parse(source, filename)
+    parsed = parsed or parse(source, filename)
     diagnostics = list(parsed.diagnostics)
     diagnostics.extend(check_program(parsed.program, filename=filename,
                                      module_names=_sibling_modules(filename)))
@@ -74,10 +76,26 @@ def _sibling_modules(filename: str | None) -> set[str] | None:
         return None
 
 
+def checked_program(source: str, filename: str | None = None) -> tuple[dict, "list[Diagnostic]"]:
+    """(program IR, diagnostics), from the program cache when this exact text already passed
+    `check` cleanly (see cache.py), so running an unchanged file skips the parser."""
+    from . import cache
+    siblings = _sibling_modules(filename)
+    key = cache.program_key(source, filename, siblings)
+    program = cache.load_program(key)
+    if program is not None:
+        return program, []
+    parsed = parse(source, filename)
+    diagnostics = check(source, filename, parsed=parsed)
+    if not diagnostics:
+        cache.store_program(key, parsed.program)
+    return parsed.program, diagnostics
+
+
 def format_source(source: str) -> str | None:
     """Canonical formatting, or None if the source has syntax errors (nothing is ever lost)."""
     from .ir import format_program
-    parsed = _parse(source)
+    parsed = parse(source)
     if any(d.is_error for d in parsed.diagnostics):
         return None
     return format_program(parsed.program)
@@ -88,12 +106,12 @@ def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = Non
         max_size: int = 10_000_000) -> ExecResult:
     """Check and run a program, capturing its output. Never raises for anything the program does."""
     started = time.perf_counter()
-    diagnostics = check(source, filename)
+    program, diagnostics = checked_program(source, filename)
     sources = {filename: source}
     if any(d.is_error for d in diagnostics):
+        from .diagnostics.render import render_all
         return ExecResult("", render_all(diagnostics, sources, style="plain"), 2, "error",
                           time.perf_counter() - started, diagnostics)
-    program = _parse(source, filename).program
     output: list[str] = []
     input_lines = stdin.splitlines()
     input_lines.reverse()
@@ -131,12 +149,14 @@ def execute(program: dict, *, filename: str, write_out, read_line, env: dict, ti
         run_program(program, filename=filename, write_out=write_out, read_line=read_line, env=env,
                     limits=limits, load_module=_module_loader(sources), native_functions=native)
     except RuntimeFault as fault:
+        from .diagnostics.render import render_all
         diagnostic = runtime_diagnostic(fault, program if fault.filename == filename else None)
         status = "timeout" if fault.code == "HC3001" else "error"
         exit_code = 3 if fault.code in LIMIT_CODES else 1
         return ExecResult("", render_all([diagnostic], sources, style="plain"), exit_code, status,
                           time.perf_counter() - started, [diagnostic])
     except ModuleLoadError as problem:
+        from .diagnostics.render import render_all
         return ExecResult("", render_all(problem.diagnostics, sources, style="plain"), 2, "error",
                           time.perf_counter() - started, problem.diagnostics)
     return ExecResult("", "", 0, "success", time.perf_counter() - started, [])
@@ -150,16 +170,17 @@ def _module_loader(sources: dict):
         text = path.read_text(encoding="utf-8")  # FileNotFoundError: the VM reports HC1001
         module_filename = str(path)
         sources[module_filename] = text
-        parsed = _parse(text, module_filename)
-        problems = [d for d in check(text, module_filename, parsed=parsed) if d.is_error]
+        program, diagnostics = checked_program(text, module_filename)
+        problems = [d for d in diagnostics if d.is_error]
         if problems:
             raise ModuleLoadError(problems)
-        return parsed.program, module_filename
+        return program, module_filename
     return load_module
 
 
-def runtime_diagnostic(fault, program: dict | None) -> Diagnostic:
+def runtime_diagnostic(fault, program: dict | None) -> "Diagnostic":
     """Turn a VM fault into a diagnostic with its quick fixes (the catalogue holds the words)."""
+    from .diagnostics import Span, catalogue
     loc = fault.loc or [1, 1, 1, 1]
     params = dict(fault.params or {})
     if fault.code == "HC2010":

@@ -117,9 +117,8 @@ def _load_program(path: str, source: str):
         except IRError as error:
             detail = f"This IR file breaks the HyperCode IR schema at {error.path}: {error.message}."
             return None, [catalogue.diagnostic("HC0001", Span(1, 1, 1, 1), filename=path, detail=detail)]
-    from .api import check, parse
-    parsed = parse(source, path)
-    return parsed.program, check(source, path, parsed=parsed)
+    from .api import checked_program
+    return checked_program(source, path)
 
 
 # ------------------------------------------------------------------ commands

@@ -3,8 +3,6 @@ can be (about 6 ms instead of about 100 ms for a fresh build)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from pathlib import Path
 
@@ -21,12 +19,9 @@ class Indenter(PythonIndenter):
 
 
 def _cache_path() -> str | bool:
-    folder = os.environ.get("HYPERCODE_CACHE") or os.path.join(tempfile.gettempdir(), "hypercode-cache")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        return os.path.join(folder, f"grammar-{os.getuid() if hasattr(os, 'getuid') else 0}.lark.cache")
-    except OSError:
-        return False
+    from ..cache import cache_dir
+    folder = cache_dir()
+    return str(folder / "grammar.lark.cache") if folder is not None else False
 
 
 class Engine:
