@@ -11,6 +11,7 @@ from pathlib import Path
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path
 
 from hypercode_lang.analysis import completion, hints, hover, navigation, outline, semantic
@@ -40,9 +41,27 @@ class RequestFailed(JsonRpcException):
     CODE = -32803
 
 
+class _Ignored:
+    """A message already answered (with an error) while it was being read."""
+    jsonrpc = "answered"
+
+
+class HyperCodeProtocol(LanguageServerProtocol):
+    def structure_message(self, data):
+        """A request whose params don't fit its method gets InvalidParams back, on every transport."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as problem:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                self._send_response(data["id"], error=problem.to_response_error())
+                return _Ignored()
+            raise
+
+
 class HyperCodeServer(LanguageServer):
     def __init__(self):
-        super().__init__(NAME, VERSION, text_document_sync_kind=t.TextDocumentSyncKind.Incremental)
+        super().__init__(NAME, VERSION, text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
+                         protocol_cls=HyperCodeProtocol)
         self.documents = DocumentStore(self)
         self.settings = convert.Settings()
         self.positions = Positions()
@@ -53,6 +72,11 @@ class HyperCodeServer(LanguageServer):
             self.window_log_message(t.LogMessageParams(type=kind, message=message))
         except Exception:  # noqa: BLE001 - logging must never break a handler
             pass
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """Problems outside a request go to the client's log, not a pop-up."""
+        self.log(f"HyperCode language server problem ({getattr(source, '__name__', source)}): {error}",
+                 t.MessageType.Warning)
 
     async def document(self, uri: str):
         return await self.documents.current(uri)

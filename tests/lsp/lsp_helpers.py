@@ -108,3 +108,14 @@ def command_of(action) -> t.Command | None:
         raw = ast.literal_eval(action.command)
         return t.Command(title=raw["title"], command=raw["command"], arguments=raw.get("arguments"))
     return action
+
+
+async def raw_request(client, method: str, params, msg_id: str | None = None):
+    """Send a request exactly as given (no typing on the client side), e.g. malformed params."""
+    import uuid
+    from concurrent.futures import Future
+    msg_id = msg_id or str(uuid.uuid4())
+    future = Future()
+    client.protocol._request_futures[msg_id] = future
+    client.protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+    return await asyncio.wrap_future(future)
