@@ -3,6 +3,7 @@ clients that announce the VS Code and the Neovim capabilities."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -68,5 +69,5 @@ def pytest_collection_modifyitems(items):
     """The client fixture lives for a module; its tests must share the module's event loop."""
     here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).parent == here:
+        if Path(str(item.fspath)).parent == here and inspect.iscoroutinefunction(getattr(item, "function", None)):
             item.add_marker(pytest.mark.asyncio(loop_scope="module"), append=False)
