@@ -30,8 +30,16 @@ from .runtime import native_fallback_class, set_limits
 __all__ = ["compile_numeric_functions", "explain", "native_fallback_class", "set_limits"]
 
 
-def compile_numeric_functions(program: dict) -> dict[str, Callable]:
-    """Native callables for the program's JIT-able top-level functions, by name."""
+def compile_numeric_functions(
+    program: dict, *, deadline: float | None = None, max_depth: int | None = None
+) -> dict[str, Callable]:
+    """Native callables for the program's JIT-able top-level functions, by name.
+
+    `deadline` (a `time.monotonic()` value) and `max_depth` are the run's limits, as in
+    `set_limits`; pass them so an endless native loop stops at the time limit.
+    """
+    if deadline is not None or max_depth is not None:
+        set_limits(deadline=deadline, max_depth=max_depth)
     from .eligibility import analyse_program  # noqa: PLC0415
     from .native import NativeFunction, ProgramJit  # noqa: PLC0415
 

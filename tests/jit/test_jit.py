@@ -457,3 +457,25 @@ def test_import_is_cheap():
     code = "import sys, hypercode_lang.jit; print('llvmlite' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_limits_can_be_given_with_the_program():
+    src = "def spin(n):\n    while n > 0:\n        n += 1\n        n -= 1\n    return n\n"
+    natives = compile_numeric_functions(python_to_ir(src), deadline=time.monotonic() + 0.1, max_depth=50)
+    try:
+        with pytest.raises(NativeFallback):
+            natives["spin"](1)
+    finally:
+        set_limits(deadline=None, max_depth=1000)
+
+
+def test_hcvm_run_jit_matches_plain_run(tmp_path):
+    """End to end through the public API when the parser and VM are there."""
+    api = pytest.importorskip("hypercode_lang.api")
+    src = FIB + "\nprint(fib(20), fib(2.0), 7 // -2, -7 % 3)\n"
+    try:
+        plain = api.run(src)
+        jitted = api.run(src, jit=True)
+    except TypeError:
+        pytest.skip("api.run has no jit option yet")
+    assert plain.stdout == jitted.stdout == "6765 1.0 -4 2\n"
