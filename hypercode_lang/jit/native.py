@@ -15,28 +15,37 @@ _TYPE_NAMES = {int: "int", float: "float"}
 _CTYPES = {"int": ctypes.c_int64, "float": ctypes.c_double}
 
 
+class _Out(ctypes.Union):
+    _fields_ = [("i", ctypes.c_int64), ("f", ctypes.c_double)]
+
+
 class _Entry:
     """One compiled specialisation, called through ctypes (the GIL is released meanwhile)."""
 
-    __slots__ = ("key", "cfunc")
+    __slots__ = ("key", "cfunc", "int_positions")
 
     def __init__(self, key, address):
         self.key = key
         argtypes = [_CTYPES[t] for t in key[1]]
-        proto = ctypes.CFUNCTYPE(ctypes.c_int64, *argtypes, ctypes.POINTER(ctypes.c_int64), ctypes.c_int64)
+        proto = ctypes.CFUNCTYPE(ctypes.c_int64, *argtypes, ctypes.POINTER(_Out), ctypes.c_int64)
         self.cfunc = proto(address)
+        self.int_positions = tuple(i for i, t in enumerate(key[1]) if t == "int")
 
     def call(self, args, depth_left):
-        out = ctypes.c_int64()
+        for i in self.int_positions:
+            a = args[i]
+            if a > INT64_MAX or a < INT64_MIN:  # ctypes would silently wrap it
+                raise native_fallback_class()("int argument outside int64")
+        out = _Out()
         tag = self.cfunc(*args, ctypes.byref(out), depth_left)
         if tag == 0:
-            return out.value
+            return out.i
         if tag == 1:
-            return ctypes.c_double.from_buffer(out).value
+            return out.f
         if tag == 2:
             return None
         if tag == 3:
-            return bool(out.value)
+            return out.i != 0
         raise native_fallback_class()("native code cannot give the exact result")
 
 
@@ -112,25 +121,35 @@ class NativeFunction:
         return f"<native {self.name}>"
 
     def __call__(self, *args):
-        return self.call_with_depth(RUNTIME.max_depth, *args)
+        if len(args) != self._nparams:
+            args = self._fill_defaults(args)
+        entry = self._cache.get(tuple(map(type, args)))
+        if entry is None:
+            entry = self._resolve(args)
+        return entry.call(args, RUNTIME.native_depth)
 
     def call_with_depth(self, depth_left: int, *args):
         """Call with a budget of `depth_left` HyperCode calls, this one included."""
-        n = len(args)
-        if n != self._nparams:
-            if not self._required <= n <= self._nparams:
-                raise native_fallback_class()(f"{self.name}: wrong number of arguments")
-            args = args + self._defaults[n:]
+        if len(args) != self._nparams:
+            args = self._fill_defaults(args)
+        entry = self._cache.get(tuple(map(type, args)))
+        if entry is None:
+            entry = self._resolve(args)
+        return entry.call(args, depth_left if depth_left < NATIVE_DEPTH_CAP else NATIVE_DEPTH_CAP)
+
+    def _fill_defaults(self, args):
+        if not self._required <= len(args) <= self._nparams:
+            raise native_fallback_class()(f"{self.name}: wrong number of arguments")
+        return args + self._defaults[len(args):]
+
+    def _resolve(self, args):
         types = tuple(map(type, args))
         entry = self._cache.get(types, _MISSING)
         if entry is _MISSING:
             entry = self._lookup(types)
         if entry is None:
             raise native_fallback_class()(f"{self.name}: not compiled for these argument types")
-        for a, t in zip(args, types):
-            if t is int and not INT64_MIN <= a <= INT64_MAX:
-                raise native_fallback_class()(f"{self.name}: int argument outside int64")
-        return entry.call(args, min(depth_left, NATIVE_DEPTH_CAP))
+        return entry
 
     def _lookup(self, types):
         names = tuple(_TYPE_NAMES.get(t) for t in types)

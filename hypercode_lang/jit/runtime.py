@@ -15,6 +15,7 @@ class _Runtime:
         self.tick = ctypes.c_int64(TICK_RESET)
         self.deadline_ns = ctypes.c_int64(0)  # 0: no deadline; else time.monotonic_ns() value
         self.max_depth = 1000
+        self.native_depth = 1000  # min(max_depth, NATIVE_DEPTH_CAP)
 
 
 RUNTIME = _Runtime()
@@ -31,6 +32,7 @@ def set_limits(*, deadline: float | None = None, max_depth: int | None = None) -
     RUNTIME.deadline_ns.value = 0 if deadline is None else max(1, int(deadline * 1e9))
     if max_depth is not None:
         RUNTIME.max_depth = max_depth
+        RUNTIME.native_depth = min(max_depth, NATIVE_DEPTH_CAP)
 
 
 def monotonic_ns() -> int:

@@ -454,7 +454,12 @@ def test_import_is_cheap():
     import subprocess
     import sys
 
-    code = "import sys, hypercode_lang.jit; print('llvmlite' in sys.modules)"
+    code = (
+        "import sys, hypercode_lang.jit as j\n"
+        "j.compile_numeric_functions({'hypercode': 2, 'body': [{'def': {'name': 'f', 'params': [],"
+        " 'body': [{'return': {'const': 1}}]}}]})\n"
+        "print('llvmlite' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
