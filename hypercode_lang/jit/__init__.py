@@ -19,6 +19,17 @@ deadline. The VM then runs the bytecode, which reports any error itself; since t
 functions have no side effects, running them again is safe.
 
 llvmlite is imported only on the first native call, so importing this package is cheap.
+
+How the VM calls a native function `nat` (positional arguments only):
+    try:
+        result = nat.call_with_depth(max_depth - current_depth, *args)   # or nat(*args)
+    except NativeFallback:
+        ...run the bytecode...
+`call_with_depth(n, ...)` lets native code make at most n nested calls, this one included
+(`nat(*args)` uses `set_limits(max_depth=...)`, default 1000). Before running, pass the
+run's deadline: `compile_numeric_functions(program, deadline=time.monotonic() + timeout)`
+or `set_limits(deadline=...)`; without it an endless native loop cannot be stopped.
+The deadline and depth settings are process-wide (one run at a time per process).
 """
 
 from __future__ import annotations
