@@ -9,6 +9,7 @@ one in flight for this text, else a fresh one started at once.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,8 +17,11 @@ from dataclasses import dataclass
 from pygls.uris import to_fs_path
 
 from hypercode_lang.analysis.document import Document
+from hypercode_lang.analysis.incremental import IncrementalDocument
 
 DEBOUNCE_SECONDS = 0.005
+#: Full garbage collections wait until the person pauses typing for this long.
+IDLE_COLLECT_SECONDS = 2.0
 # Larger documents are analysed, but only up to this many characters (the rest is ignored).
 MAX_CHARS = 2_000_000
 
@@ -25,15 +29,39 @@ MAX_CHARS = 2_000_000
 # CPU-bound, so more threads would only contend for the GIL.
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hypercode-analysis")
 _LOCK = threading.Lock()
+_FULL_ANALYSIS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hypercode-full-analysis")
 
 
-def build_document(text: str, filename: str | None) -> Document:
-    """Parse, analyse and check `text` (runs on the analysis thread)."""
+def build_document(text: str, filename: str | None, state: IncrementalDocument | None = None) -> Document:
+    """Parse, analyse and check `text` (runs on the analysis thread). With `state`, only the
+    parts changed since the text `state` saw last are parsed and checked again."""
+    from hypercode_lang.api import _sibling_modules
     with _LOCK:
-        document = Document(text[:MAX_CHARS], filename)
+        clipped = text[:MAX_CHARS]
+        if state is None:
+            document = Document(clipped, filename)
+            _ = document.diagnostics  # checks run here, off the event loop
+        else:
+            parsed = state.update(clipped)
+            document = Document(clipped, filename, parsed=parsed)
+            document.__dict__["diagnostics"] = state.check(parsed, _sibling_modules(filename))
+            document.chunks = state.outline()
         document.raw = text
-        _ = document.diagnostics  # checks run here, off the event loop
     return document
+
+
+def warm(document: Document) -> None:
+    """Compute the full analysis (references, rename, semantic tokens use it). Analysis reads
+    only the IR, so it runs on its own thread and never holds up the next edit's diagnostics."""
+    _ = document.analysis
+
+
+def tune_gc() -> None:
+    """A document's IR is hundreds of thousands of small objects. Python's automatic full
+    collection would walk them all (100 ms or more) at random moments while someone types;
+    instead the oldest generation is collected when the server is idle (`DocumentStore`)."""
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(max(young, 5_000), middle, 1_000_000)
 
 
 def filename_of(uri: str) -> str | None:
@@ -59,6 +87,8 @@ class DocumentStore:
         self.versions: dict[str, int | None] = {}
         self.pending: dict[str, _Pending] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.states: dict[str, IncrementalDocument] = {}
+        self.idle_timer: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------ text
     def text(self, uri: str) -> str | None:
@@ -93,9 +123,20 @@ class DocumentStore:
         asyncio.ensure_future(self._analyse_and_report(uri, on_ready))
 
     async def _analyse_and_report(self, uri: str, on_ready) -> None:
-        document = await self.current(uri)
+        try:
+            document = await self.current(uri)
+        except Exception as problem:  # noqa: BLE001 - a bug in analysis must not end the session
+            self.server.log(f"Could not analyse {uri}: internal error {type(problem).__name__}: {problem}",
+                            kind=3)
+            return
         if document is not None and document.raw == self.text(uri):
             on_ready(uri, document)
+            self._collect_when_idle()
+
+    def _collect_when_idle(self) -> None:
+        if self.idle_timer is not None:
+            self.idle_timer.cancel()
+        self.idle_timer = asyncio.get_running_loop().call_later(IDLE_COLLECT_SECONDS, gc.collect)
 
     async def current(self, uri: str) -> Document | None:
         text = self.text(uri)
@@ -111,7 +152,12 @@ class DocumentStore:
 
     def _build(self, uri: str, text: str) -> _Pending:
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(_EXECUTOR, build_document, text, filename_of(uri))
+        state = None
+        if uri in self.server.workspace.text_documents:   # open documents are edited: keep their state
+            state = self.states.get(uri)
+            if state is None:
+                state = self.states[uri] = IncrementalDocument(filename_of(uri))
+        future = loop.run_in_executor(_EXECUTOR, build_document, text, filename_of(uri), state)
         pending = self.pending[uri] = _Pending(text, self.version(uri), future)
 
         def done(fut: asyncio.Future) -> None:
@@ -124,8 +170,16 @@ class DocumentStore:
         future.add_done_callback(done)
         return pending
 
+    async def analysed(self, uri: str) -> Document | None:
+        """The current document with its full analysis (computed on the analysis thread)."""
+        document = await self.current(uri)
+        if document is not None and "analysis" not in document.__dict__:
+            await asyncio.get_running_loop().run_in_executor(_FULL_ANALYSIS, warm, document)
+        return document
+
     def closed(self, uri: str) -> None:
         self.latest.pop(uri, None)
+        self.states.pop(uri, None)
         self.pending.pop(uri, None)
         timer = self.timers.pop(uri, None)
         if timer is not None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import functools
 from pathlib import Path
 
 from lsprotocol import types as t
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path
@@ -18,7 +19,8 @@ from hypercode_lang.analysis import completion, hints, hover, navigation, outlin
 from hypercode_lang.diagnostics import CATALOGUE
 
 from . import convert, run
-from .documents import DocumentStore, filename_of
+from .documents import DocumentStore, filename_of, tune_gc
+from .documents import _LOCK as _ANALYSIS_LOCK
 from .positions import Positions
 
 NAME = "hypercode-lsp"
@@ -107,10 +109,17 @@ class HyperCodeServer(LanguageServer):
             latest = self.documents.latest.get(uri)
             if latest is not None and latest.raw == self.workspace.text_documents[uri].source:
                 return latest
-        return navigation.read_document(path)
+        with documents_lock():
+            return navigation.read_document(path)
+
+
+def documents_lock():
+    """Parsing shares one cache with the analysis thread: take turns."""
+    return _ANALYSIS_LOCK
 
 
 def create_server() -> HyperCodeServer:
+    tune_gc()
     server = HyperCodeServer()
     _register_sync(server)
     _register_language(server)
@@ -119,8 +128,36 @@ def create_server() -> HyperCodeServer:
     return server
 
 
+def _fresh(handler):
+    """Answer from the current text or not at all: if the document changed while the answer was
+    being worked out, the client gets ContentModified (and asks again) instead of stale ranges."""
+    @functools.wraps(handler)
+    async def wrapper(ls: HyperCodeServer, params):
+        document = getattr(params, "text_document", None)
+        uri = getattr(document, "uri", None)
+        before = ls.documents.version(uri) if uri else None
+        result = await handler(ls, params)
+        if uri and ls.documents.version(uri) != before:
+            raise JsonRpcContentModified("The document changed while this request was being answered.")
+        return result
+    return wrapper
+
+
 def _uri_document(ls: HyperCodeServer, params):
     return ls.document(params.text_document.uri)
+
+
+async def _focused(ls: HyperCodeServer, params):
+    """The current document, analysed enough to answer about the line at `params.position`."""
+    document = await ls.document(params.text_document.uri)
+    if document is None:
+        return None
+    return document.focus(ls.positions.from_position(document.lines, params.position)[0])
+
+
+def _analysed(ls: HyperCodeServer, params):
+    """The current document with its full analysis (all references)."""
+    return ls.documents.analysed(params.text_document.uri)
 
 
 def _pos(ls, document, pos: t.Position) -> tuple[int, int]:
@@ -207,6 +244,7 @@ async def _pull_settings(ls: HyperCodeServer) -> None:
 def _register_language(server: HyperCodeServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
                     t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
+    @_fresh
     async def code_action(ls: HyperCodeServer, params: t.CodeActionParams):
         uri = params.text_document.uri
         document = await ls.document(uri)
@@ -220,8 +258,9 @@ def _register_language(server: HyperCodeServer) -> None:
         return actions
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
+    @_fresh
     async def on_hover(ls: HyperCodeServer, params: t.HoverParams):
-        document = await _uri_document(ls, params)
+        document = await _focused(ls, params)
         if document is None:
             return None
         found = hover.hover(document, *_pos(ls, document, params.position))
@@ -232,8 +271,9 @@ def _register_language(server: HyperCodeServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION,
                     t.CompletionOptions(trigger_characters=["."], resolve_provider=True))
+    @_fresh
     async def on_completion(ls: HyperCodeServer, params: t.CompletionParams):
-        document = await _uri_document(ls, params)
+        document = await _focused(ls, params)
         if document is None:
             return None
         snippets = ls.supports("text_document.completion.completion_item.snippet_support")
@@ -250,9 +290,12 @@ def _register_language(server: HyperCodeServer) -> None:
         return t.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(t.COMPLETION_ITEM_RESOLVE)
+    @_fresh
     async def on_completion_resolve(ls: HyperCodeServer, item: t.CompletionItem):
         data = item.data if isinstance(item.data, dict) else {}
         document = await ls.document(data["uri"]) if isinstance(data.get("uri"), str) else None
+        if document is not None and isinstance(data.get("line"), int):
+            document = document.focus(data["line"])
         text = completion.describe(document, data)
         if text:
             item.documentation = t.MarkupContent(kind=t.MarkupKind.Markdown, value=text)
@@ -260,8 +303,9 @@ def _register_language(server: HyperCodeServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_SIGNATURE_HELP,
                     t.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[","]))
+    @_fresh
     async def on_signature_help(ls: HyperCodeServer, params: t.SignatureHelpParams):
-        document = await _uri_document(ls, params)
+        document = await _focused(ls, params)
         if document is None:
             return None
         found = hover.signature_help(document, *_pos(ls, document, params.position))
@@ -273,8 +317,9 @@ def _register_language(server: HyperCodeServer) -> None:
         return t.SignatureHelp(signatures=[signature], active_signature=0, active_parameter=found.active_param)
 
     @server.feature(t.TEXT_DOCUMENT_DEFINITION)
+    @_fresh
     async def on_definition(ls: HyperCodeServer, params: t.DefinitionParams):
-        document = await _uri_document(ls, params)
+        document = await _focused(ls, params)
         if document is None:
             return None
         out = []
@@ -288,8 +333,9 @@ def _register_language(server: HyperCodeServer) -> None:
         return out or None
 
     @server.feature(t.TEXT_DOCUMENT_REFERENCES)
+    @_fresh
     async def on_references(ls: HyperCodeServer, params: t.ReferenceParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return None
         locs = navigation.references(document, *_pos(ls, document, params.position),
@@ -297,8 +343,9 @@ def _register_language(server: HyperCodeServer) -> None:
         return [t.Location(uri=params.text_document.uri, range=ls.positions.range_of(document.lines, loc)) for loc in locs]
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    @_fresh
     async def on_highlight(ls: HyperCodeServer, params: t.DocumentHighlightParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return None
         return [t.DocumentHighlight(range=ls.positions.range_of(document.lines, loc),
@@ -306,8 +353,9 @@ def _register_language(server: HyperCodeServer) -> None:
                 for loc, write in navigation.highlights(document, *_pos(ls, document, params.position))]
 
     @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
+    @_fresh
     async def on_prepare_rename(ls: HyperCodeServer, params: t.PrepareRenameParams):
-        document = await _uri_document(ls, params)
+        document = await _focused(ls, params)
         if document is None:
             return None
         try:
@@ -317,8 +365,9 @@ def _register_language(server: HyperCodeServer) -> None:
         return t.PrepareRenamePlaceholder(range=ls.positions.range_of(document.lines, loc), placeholder=name)
 
     @server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))
+    @_fresh
     async def on_rename(ls: HyperCodeServer, params: t.RenameParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return None
         try:
@@ -329,13 +378,15 @@ def _register_language(server: HyperCodeServer) -> None:
         return t.WorkspaceEdit(changes={params.text_document.uri: edits})
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @_fresh
     async def on_document_symbol(ls: HyperCodeServer, params: t.DocumentSymbolParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return None
         return [_symbol(ls, document.lines, s) for s in outline.document_symbols(document)]
 
     @server.feature(t.WORKSPACE_SYMBOL)
+    @_fresh
     async def on_workspace_symbol(ls: HyperCodeServer, params: t.WorkspaceSymbolParams):
         found = []
         for uri, document in await _workspace_documents(ls):
@@ -348,23 +399,26 @@ def _register_language(server: HyperCodeServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
                     t.SemanticTokensRegistrationOptions(legend=LEGEND, full=True, range=True))
+    @_fresh
     async def on_semantic_tokens(ls: HyperCodeServer, params: t.SemanticTokensParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return t.SemanticTokens(data=[])
         return t.SemanticTokens(data=_encode_tokens(ls, document, semantic.tokens(document)))
 
     @server.feature(t.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE)
+    @_fresh
     async def on_semantic_tokens_range(ls: HyperCodeServer, params: t.SemanticTokensRangeParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None:
             return t.SemanticTokens(data=[])
         first, _, last, _ = ls.positions.from_range(document.lines, params.range)
         return t.SemanticTokens(data=_encode_tokens(ls, document, semantic.tokens(document, first, last)))
 
     @server.feature(t.TEXT_DOCUMENT_INLAY_HINT)
+    @_fresh
     async def on_inlay_hint(ls: HyperCodeServer, params: t.InlayHintParams):
-        document = await _uri_document(ls, params)
+        document = await _analysed(ls, params)
         if document is None or not ls.settings.hints:
             return []
         first, _, last, _ = ls.positions.from_range(document.lines, params.range)
@@ -373,6 +427,7 @@ def _register_language(server: HyperCodeServer) -> None:
                 for h in hints.parameter_hints(document, first, last)]
 
     @server.feature(t.TEXT_DOCUMENT_CODE_LENS)
+    @_fresh
     async def on_code_lens(ls: HyperCodeServer, params: t.CodeLensParams):
         document = await _uri_document(ls, params)
         if document is None:
@@ -412,7 +467,7 @@ async def _workspace_documents(ls: HyperCodeServer):
     """(uri, Document) for open documents and `.hc` files in the workspace folders."""
     seen = {}
     for uri in ls.documents.open_documents():
-        document = await ls.document(uri)
+        document = await ls.documents.analysed(uri)
         if document is not None:
             seen[uri] = document
     count = 0
@@ -437,6 +492,7 @@ async def _workspace_documents(ls: HyperCodeServer):
 
 def _register_editing(server: HyperCodeServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)
+    @_fresh
     async def on_folding(ls: HyperCodeServer, params: t.FoldingRangeParams):
         document = await _uri_document(ls, params)
         if document is None:
@@ -445,6 +501,7 @@ def _register_editing(server: HyperCodeServer) -> None:
                 for f in outline.folding_ranges(document)]
 
     @server.feature(t.TEXT_DOCUMENT_SELECTION_RANGE)
+    @_fresh
     async def on_selection_range(ls: HyperCodeServer, params: t.SelectionRangeParams):
         document = await _uri_document(ls, params)
         if document is None:
@@ -458,11 +515,13 @@ def _register_editing(server: HyperCodeServer) -> None:
         return result
 
     @server.feature(t.TEXT_DOCUMENT_FORMATTING)
+    @_fresh
     async def on_formatting(ls: HyperCodeServer, params: t.DocumentFormattingParams):
         document = await _uri_document(ls, params)
         return _format_edits(ls, document, None)
 
     @server.feature(t.TEXT_DOCUMENT_RANGE_FORMATTING)
+    @_fresh
     async def on_range_formatting(ls: HyperCodeServer, params: t.DocumentRangeFormattingParams):
         document = await _uri_document(ls, params)
         if document is None:

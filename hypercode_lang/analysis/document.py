@@ -7,6 +7,8 @@ about it. Positions are 1-based lines and 1-based code-point columns, end exclus
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +24,10 @@ class Document:
     filename: str | None = None
     parsed: ParseResult | None = None
     lines: list[str] = field(default_factory=list)
+
+    # Top-level chunks as (first line, last line, statements, stub statements) when the document
+    # came from an IncrementalDocument: lets `focus` analyse one chunk against the module's outline.
+    chunks: list | None = None
 
     def __post_init__(self):
         self.source = normalise_newlines(self.source)
@@ -47,6 +53,29 @@ class Document:
                                    module_names=_sibling_modules(self.filename), analysis=self.analysis))
         found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
         return found
+
+    def focus(self, line: int) -> "Document":
+        """This document, analysed just enough to answer questions about `line`: its own top-level
+        chunk in full and every other chunk as an outline (def bodies left out). Names, scopes and
+        module-level definitions are the same as in the full analysis; references that live in
+        other chunks are not. Returns the document itself when the full analysis is at hand."""
+        if not self.chunks or "analysis" in self.__dict__:
+            return self
+        index = 0
+        for i, chunk in enumerate(self.chunks):
+            if chunk[0] <= line:
+                index = i
+        cache = self.__dict__.setdefault("_focus", {})
+        view = cache.get(index)
+        if view is None:
+            body = []
+            for i, (_start, _end, statements, stub) in enumerate(self.chunks):
+                body.extend(statements if i == index else stub)
+            view = copy.copy(self)
+            view.__dict__.pop("_focus", None)
+            view.__dict__["analysis"] = analyse({"hypercode": 2, "body": body}, self.lines)
+            cache[index] = view
+        return view
 
     @property
     def has_syntax_errors(self) -> bool:

@@ -1,0 +1,296 @@
+"""Incremental parse and check of one document that is edited again and again (the language server).
+
+`IncrementalDocument(filename).update(source)` gives the same `ParseResult` as
+`parser.parse(source, filename)` and the same diagnostics as `api.check(source, filename)`,
+but does work in proportion to the edit, not to the file:
+
+- **Parse.** Only a window of top-level chunks around the changed lines is scanned again
+  (one chunk of margin on each side). The window must end cleanly (no scanner problem, no open
+  block header) or the whole file is scanned as usual. Chunks below an edit that added or removed
+  lines keep their IR; their locations are moved in place (the IR is copied from the parser's
+  shared cache the first time, so that cache is never changed).
+- **Check.** A chunk's diagnostics depend on its own statements and on the module's *interface*:
+  every module-level name, how it is bound, a function's parameters, a variable's inferred type.
+  Changed chunks are checked together with the rest of the module reduced to that interface (def
+  bodies replaced by `pass`); if the interface itself changed, the whole file is checked again.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic
+from ..parser import ParseResult, normalise_newlines, parse_chunk
+from ..parser.engine import shift_locs
+from ..parser.scanner import scan
+from .scopes import analyse, infer_type, kind_of
+
+#: Re-scan the whole file when the window would be bigger than this many chunks.
+MAX_WINDOW_CHUNKS = 40
+#: Check the whole file when more chunks than this changed at once.
+MAX_DIRTY_CHUNKS = 3
+
+
+@dataclass(eq=False)
+class _Chunk:
+    start: int
+    end: int
+    text: str
+    statements: list
+    diagnostics: list          # the chunk parser's diagnostics (positioned)
+    problems: list = field(default_factory=list)   # scanner problems on these lines
+    comments: list = field(default_factory=list)
+    owned: bool = False        # statements are our copy (may be moved in place)
+    stub: list | None = None   # statements with def bodies reduced to `pass`
+
+    def move(self, delta: int) -> None:
+        if not delta:
+            return
+        if not self.owned:
+            self.statements = pickle.loads(pickle.dumps(self.statements, pickle.HIGHEST_PROTOCOL))
+            self.owned = True
+        shift_locs(self.statements, delta)
+        self.stub = None
+        self.diagnostics = [d.moved(delta) for d in self.diagnostics]
+        self.problems = [d.moved(delta) for d in self.problems]
+        self.comments = [(line + delta, col, text) for line, col, text in self.comments]
+        self.start += delta
+        self.end += delta
+
+
+class IncrementalDocument:
+    def __init__(self, filename: str | None = None):
+        self.filename = filename
+        self.lines: list[str] | None = None
+        self.chunks: list[_Chunk] = []
+        self.full_scans = 0
+        self.window_scans = 0
+        self._checker = _IncrementalChecker()
+
+    # ------------------------------------------------------------ parse
+    def update(self, source: str) -> ParseResult:
+        source = normalise_newlines(source)
+        new_lines = source.split("\n")
+        try:
+            if self.lines is None or not self.chunks or not self._rescan_window(new_lines):
+                self._rescan_all(source, new_lines)
+        except BaseException:
+            self.lines, self.chunks = None, []    # start again from scratch next time
+            raise
+        self.lines = new_lines
+        return self._result()
+
+    def _rescan_all(self, source: str, new_lines: list[str]) -> None:
+        self.full_scans += 1
+        scanned = scan(source)
+        lines = scanned.text_lines
+        old = {(c.text, c.start): c for c in self.chunks}
+        chunks = []
+        for piece in scanned.chunks:
+            text = "\n".join(lines[piece.start - 1:piece.end]) + "\n"
+            chunks.append(old.get((text, piece.start)) or _parsed_chunk(text, piece.start, piece.end))
+        for chunk in chunks:
+            chunk.problems, chunk.comments = [], []
+        _distribute(chunks, scanned.problems, scanned.comments, 0)
+        self.chunks = chunks
+
+    def _rescan_window(self, new_lines: list[str]) -> bool:
+        old_lines = self.lines
+        limit = min(len(old_lines), len(new_lines))
+        prefix = 0
+        while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and old_lines[-1 - suffix] == new_lines[-1 - suffix]:
+            suffix += 1
+        if prefix == len(old_lines) == len(new_lines):
+            return True                                    # nothing changed
+        delta = len(new_lines) - len(old_lines)
+        first_changed = prefix + 1                          # old line numbers
+        last_changed = max(first_changed, len(old_lines) - suffix)
+        i0 = self._chunk_index(first_changed)
+        i1 = self._chunk_index(last_changed)
+        ws, we = max(0, i0 - 1), min(len(self.chunks) - 1, i1 + 1)
+        if we - ws + 1 > MAX_WINDOW_CHUNKS:
+            return False
+        if any(chunk.problems for chunk in self.chunks[:ws]):
+            return False                  # e.g. an unclosed string above may now close in the window
+        if delta and any(chunk.problems for chunk in self.chunks[we + 1:]):
+            return False                  # a scanner problem's words name its line: scan it again
+        start = self.chunks[ws].start
+        end_new = self.chunks[we].end + delta
+        if end_new < start:
+            return False
+        window = new_lines[start - 1:end_new]
+        scanned = scan("\n".join(window))
+        if scanned.problems or not scanned.chunks:
+            return False
+        at_end = we == len(self.chunks) - 1
+        if not at_end:
+            last = scanned.logical[-1] if scanned.logical else None
+            tail = next((line for line in reversed(window) if line.strip()), "")
+            if last is None or last.ends_with_colon or last.first_char == "@" or tail.rstrip().endswith("\\"):
+                return False
+        self.window_scans += 1
+        offset = start - 1
+        old = {(c.text, c.start): c for c in self.chunks[ws:we + 1]}
+        middle = []
+        for piece in scanned.chunks:
+            first, last_line = piece.start + offset, piece.end + offset
+            text = "\n".join(window[piece.start - 1:piece.end]) + "\n"
+            chunk = old.get((text, first)) or _parsed_chunk(text, first, last_line)
+            chunk.end = last_line
+            chunk.problems, chunk.comments = [], []
+            middle.append(chunk)
+        _distribute(middle, [], scanned.comments, offset)
+        after = self.chunks[we + 1:]
+        for chunk in after:
+            chunk.move(delta)
+        self.chunks = self.chunks[:ws] + middle + after
+        return True
+
+    def _chunk_index(self, line: int) -> int:
+        lo, hi = 0, len(self.chunks) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.chunks[mid].start <= line:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def _result(self) -> ParseResult:
+        body, problems, chunk_diagnostics, comments = [], [], [], []
+        for chunk in self.chunks:
+            body.extend(chunk.statements)
+            problems.extend(chunk.problems)
+            chunk_diagnostics.extend(chunk.diagnostics)
+            comments.extend(chunk.comments)
+        scanner_lines = {d.span.line for d in problems}
+        diagnostics = problems + [d for d in chunk_diagnostics
+                                  if not (d.code == "HC0001" and d.span.line in scanner_lines)]
+        diagnostics.sort(key=lambda d: (d.span.line, d.span.col))
+        if self.filename:
+            for d in diagnostics:
+                d.filename = self.filename
+        program = {"hypercode": 2, "body": body}
+        if comments:
+            program["comments"] = [list(c) for c in comments]
+        return ParseResult(program, diagnostics)
+
+    def outline(self) -> list[tuple]:
+        """(first line, last line, statements, stub) per chunk, for `Document.focus`."""
+        return [(c.start, c.end, c.statements, _stub(c)) for c in self.chunks]
+
+    # ------------------------------------------------------------ check
+    def check(self, parsed: ParseResult, module_names: set | None) -> list[Diagnostic]:
+        """What `api.check` gives for the text last passed to `update` (`parsed` is its result)."""
+        found = list(parsed.diagnostics)
+        try:
+            found.extend(self._checker.check(self.chunks, self.filename, module_names))
+        except BaseException:
+            self._checker = _IncrementalChecker()
+            raise
+        found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
+        return found
+
+
+def _parsed_chunk(text: str, start: int, end: int) -> _Chunk:
+    statements, diagnostics = parse_chunk(text, start)
+    return _Chunk(start, end, text, statements, list(diagnostics))
+
+
+def _distribute(chunks: list[_Chunk], problems: list, comments: list, offset: int) -> None:
+    """Give each chunk the scanner problems and comments on its lines (positions + offset)."""
+    def owner(line: int) -> _Chunk:
+        for chunk in chunks:
+            if chunk.start <= line <= chunk.end:
+                return chunk
+        return chunks[-1]
+    for problem in problems:
+        moved = problem.moved(offset)
+        owner(moved.span.line).problems.append(moved)
+    for line, col, text in comments:
+        owner(line + offset).comments.append((line + offset, col, text))
+
+
+# ====================================================================== incremental check
+
+_PASS = {"pass": None}
+
+
+def _stub(chunk: _Chunk) -> list:
+    if chunk.stub is None:
+        stub = []
+        for statement in chunk.statements:
+            if kind_of(statement) == "def":
+                loc = statement.get("loc")
+                body = [dict(_PASS, loc=loc)] if loc else [dict(_PASS)]
+                stub.append({"def": dict(statement["def"], body=body), **({"loc": loc} if loc else {})})
+            else:
+                stub.append(statement)
+        chunk.stub = stub
+    return chunk.stub
+
+
+def _interface(analysis, module_names) -> tuple:
+    """Everything about the module that a chunk's diagnostics can depend on."""
+    module = analysis.module
+    facts = []
+    for name, symbol in sorted(module.symbols.items()):
+        params = None
+        if symbol.kind == "function" and symbol.node is not None:
+            params = tuple((p["name"], p["default"] is None) for p in symbol.node["def"]["params"])
+        inferred = infer_type({"var": name}, module) if symbol.kind == "variable" else None
+        facts.append((name, symbol.kind, len(symbol.definitions), params, inferred))
+    return tuple(facts), frozenset(module_names) if module_names is not None else None
+
+
+class _IncrementalChecker:
+    def __init__(self):
+        self.interface = None
+        self.cache: dict[str, tuple[int, list]] = {}    # chunk text -> (start line, diagnostics)
+
+    def check(self, chunks: list[_Chunk], filename, module_names) -> list[Diagnostic]:
+        from ..checker import check_program
+        dirty = [i for i, chunk in enumerate(chunks) if chunk.text not in self.cache]
+        if self.interface is None or len(dirty) > MAX_DIRTY_CHUNKS:
+            return self._full(chunks, filename, module_names)
+        for index in dirty:
+            body = []
+            for i, chunk in enumerate(chunks):
+                body.extend(chunk.statements if i == index else _stub(chunk))
+            program = {"hypercode": 2, "body": body}
+            analysis = analyse(program)
+            if _interface(analysis, module_names) != self.interface:
+                return self._full(chunks, filename, module_names)
+            chunk = chunks[index]
+            found = check_program(program, filename=filename, module_names=module_names, analysis=analysis)
+            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end])
+        return self._collect(chunks)
+
+    def _full(self, chunks, filename, module_names) -> list[Diagnostic]:
+        from ..checker import check_program
+        program = {"hypercode": 2, "body": [s for chunk in chunks for s in chunk.statements]}
+        analysis = analyse(program)
+        found = check_program(program, filename=filename, module_names=module_names, analysis=analysis)
+        self.interface = _interface(analysis, module_names)   # def bodies never bind module names
+        self.cache = {}
+        for chunk in chunks:
+            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end])
+        return self._collect(chunks)
+
+    def _collect(self, chunks) -> list[Diagnostic]:
+        out = []
+        live = set()
+        for chunk in chunks:
+            start, found = self.cache[chunk.text]
+            live.add(chunk.text)
+            out.extend(d.moved(chunk.start - start) for d in found)
+        if len(self.cache) > 4 * len(chunks) + 64:
+            self.cache = {text: value for text, value in self.cache.items() if text in live}
+        return out
+
+
+__all__ = ["IncrementalDocument"]
