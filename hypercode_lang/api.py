@@ -144,7 +144,8 @@ def execute(program: dict, *, filename: str, write_out, read_line, env: dict, ti
     native = None
     if jit:
         from .jit import compile_numeric_functions
-        native = compile_numeric_functions(program)
+        # Native code checks the same deadline, so `--jit` can't outrun the time limit.
+        native = compile_numeric_functions(program, deadline=time.monotonic() + timeout, max_depth=max_depth)
     try:
         run_program(program, filename=filename, write_out=write_out, read_line=read_line, env=env,
                     limits=limits, load_module=_module_loader(sources), native_functions=native)

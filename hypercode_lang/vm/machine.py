@@ -251,6 +251,11 @@ class VM:
         if tf is function:
             if f.native is not None and not kw:
                 try:
+                    # A JIT function takes what is left of the depth budget, so HC2007 stays exact;
+                    # any other native callable is called plainly.
+                    with_depth = getattr(f.native, "call_with_depth", None)
+                    if with_depth is not None:
+                        return with_depth(self.limits.max_depth - self.depth, *args)
                     return f.native(*args)
                 except NativeFallback:
                     pass
@@ -1209,8 +1214,11 @@ class VM:
                     fault = exc
                 else:
                     fault = self.translate(exc, op, arg, a, b, f)
+                # The clock is read after a jump has moved pc to the loop's start (or on entry, pc 0),
+                # so a time limit belongs to the instruction at pc; any other fault to the one before.
+                at = pc if fault.code == "HC3001" and pc < len(code.locs) else pc - 1
                 if fault.loc is None:
-                    fault.loc = code.locs[pc - 1]
+                    fault.loc = code.locs[at]
                 if fault.filename is None:
                     fault.filename = code.filename
                 catchable = fault.code not in LIMIT_CODES
@@ -1221,10 +1229,11 @@ class VM:
                         push(self.error_value(fault))
                         pc = hpc
                         break
-                    fault.trace.insert(0, (code.name, code.filename, code.locs[pc - 1][0]))
+                    fault.trace.insert(0, (code.name, code.filename, code.locs[at][0]))
                     if not frames:
                         raise fault from None
                     code, instrs, pc, stack, fl, gl, blocks = frames.pop()
+                    at = pc - 1  # outer frames: the call that is still waiting
                     push = stack.append
                     pop = stack.pop
 
