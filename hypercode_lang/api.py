@@ -187,6 +187,7 @@ def runtime_diagnostic(fault, program: dict | None) -> "Diagnostic":
     if fault.code == "HC2010":
         params.setdefault("kind", fault.kind)
         params.setdefault("message", fault.message)
+    params.setdefault("detail", fault.message)  # Python's own words, for the catalogue's special cases
     node = find_node(program, loc) if program else None
     fixes = catalogue.runtime_fixes(fault.code, params, node)
     trace = list(fault.trace or ())

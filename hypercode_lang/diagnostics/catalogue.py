@@ -8,6 +8,7 @@ unexpected; the person did nothing wrong.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -46,11 +47,30 @@ def _unknown_name(p: dict) -> str:
 
 
 def _a(word: str) -> str:
+    if word == "None":
+        return "None"
     return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_COMPARE = re.compile(r"'(\S+)' not supported between instances of '(\w+)' and '(\w+)'")
+_JOIN_ITEM = re.compile(r"sequence item (\d+): expected str instance, (\w+) found")
+_UNHASHABLE = re.compile(r"unhashable type: '(\w+)'")
 
 
 def _operator_types(p: dict) -> str:
     op, left, right = p["op"], _type_word(p.get("left")), _type_word(p.get("right"))
+    detail = p.get("detail") or ""
+    if (found := _COMPARE.search(detail)) and op.endswith("()"):
+        return (f"{op} can't put these values in order: it can't compare "
+                f"{_a(_type_word(found.group(2)))} with {_a(_type_word(found.group(3)))}.")
+    if found := _JOIN_ITEM.search(detail):
+        return f"{op} needs a list of strings, but item {found.group(1)} is {_a(_type_word(found.group(2)))}."
+    if found := _UNHASHABLE.search(detail):
+        return f"{_sentence(_a(found.group(1)))} can't be a dictionary key, because it can change. A tuple can."
     if p.get("right") is None and op.endswith("()"):
         return f"{op} can't be used with a value of type {left}."
     if p.get("right") is None:
@@ -88,8 +108,20 @@ def _unpack(p: dict) -> str:
     return f"Expected {p['expected']} values to unpack, but there are {p['got']}."
 
 
+CONVERSIONS = {"int", "float", "bool", "str", "list", "tuple", "dict"}
+
+
 def _conversion(p: dict) -> str:
-    return f"{p['func']}() can't turn {p['value']} into {_a(p.get('target') or p['func'])}."
+    func, value = p["func"], p.get("value")
+    if func in CONVERSIONS:
+        return f"{func}() can't turn {value} into {_a(p.get('target') or func)}."
+    if func.endswith((".remove", ".index")):
+        return f"{value} isn't in the list, so {func}() can't find it."
+    if func in ("max", "min"):
+        return f"{func}() was given nothing to compare. Add default=… to say what to use for an empty list."
+    if func in ("sqrt", "log", "pow", "exp", "sin", "cos", "tan", "floor", "ceil"):
+        return f"math.{func}() can't work with {value}: it's outside the numbers {func} is defined for."
+    return f"{func}() can't use the value {value}."
 
 
 def _raised(p: dict) -> str:
@@ -323,7 +355,7 @@ To do arithmetic on text that holds a number, convert it with `int(...)` or `flo
 """)
 
 _entry("HC2002", "error", "Not a function",
-       lambda p: f"{_a(_type_word(p['type'])).capitalize()} value can't be called like a function.",
+       lambda p: f"{_sentence(_a(_type_word(p['type'])))} value can't be called like a function.",
        "Only functions can be called with (…); calling anything else usually means a name was reused.",
        """
 Parentheses after a value call it. This value isn't a function — often because a variable
@@ -372,7 +404,7 @@ _entry("HC2005", "error", "Division by zero",
 
 _entry("HC2006", "error", "Unknown attribute",
        lambda p: (f"The module '{p['module']}' has no name '{p['name']}'.{_did_you_mean(p)}" if p.get("module") else
-                  f"{_a(_type_word(p['type'])).capitalize()} has no method or attribute '{p['name']}'.{_did_you_mean(p)}"),
+                  f"{_sentence(_a(_type_word(p['type'])))} has no method or attribute '{p['name']}'.{_did_you_mean(p)}"),
        "Each type has a fixed set of methods; HyperCode has no user-defined attributes.",
        """
 Values of each type have a fixed set of methods — for example `str` has `upper`, `split`,
