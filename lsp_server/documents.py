@@ -28,7 +28,7 @@ MAX_CHARS = 2_000_000
 # One analysis thread for the whole process: the parser's chunk cache is shared, and the work is
 # CPU-bound, so more threads would only contend for the GIL.
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hypercode-analysis")
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 _FULL_ANALYSIS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hypercode-full-analysis")
 
 
@@ -48,6 +48,16 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
             document.chunks = state.outline()
         document.raw = text
     return document
+
+
+def own(state: IncrementalDocument) -> None:
+    with _LOCK:
+        state.own_all()
+
+
+def warm_up() -> None:
+    """Load the grammar and the checker before the first document arrives."""
+    build_document("def f(a):\n    return a\n\nprint(f(1))\n", None)
 
 
 def warm(document: Document) -> None:
@@ -83,6 +93,7 @@ class _Pending:
 class DocumentStore:
     def __init__(self, server):
         self.server = server
+        _EXECUTOR.submit(warm_up)
         self.latest: dict[str, Document] = {}
         self.versions: dict[str, int | None] = {}
         self.pending: dict[str, _Pending] = {}
@@ -132,6 +143,10 @@ class DocumentStore:
         if document is not None and document.raw == self.text(uri):
             on_ready(uri, document)
             self._collect_when_idle()
+            state = self.states.get(uri)
+            if state is not None and not getattr(state, "owned_once", False):
+                state.owned_once = True
+                asyncio.get_running_loop().run_in_executor(_EXECUTOR, own, state)
 
     def _collect_when_idle(self) -> None:
         if self.idle_timer is not None:

@@ -179,6 +179,15 @@ class IncrementalDocument:
             program["comments"] = [list(c) for c in comments]
         return ParseResult(program, diagnostics)
 
+    def own_all(self) -> None:
+        """Copy every chunk's IR out of the parser's shared cache now (while the person reads),
+        so that the first edit that adds a line only has to move locations."""
+        for chunk in self.chunks:
+            if not chunk.owned:
+                chunk.statements = pickle.loads(pickle.dumps(chunk.statements, pickle.HIGHEST_PROTOCOL))
+                chunk.owned = True
+                chunk.stub = None
+
     def outline(self) -> list[tuple]:
         """(first line, last line, statements, stub) per chunk, for `Document.focus`."""
         return [(c.start, c.end, c.statements, _stub(c)) for c in self.chunks]
