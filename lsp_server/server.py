@@ -176,7 +176,10 @@ def _register_sync(server: HyperCodeServer) -> None:
 
     @server.feature(t.INITIALIZED)
     async def initialized(ls: HyperCodeServer, params: t.InitializedParams):
+        before = repr(ls.settings)
         await _pull_settings(ls)
+        if repr(ls.settings) != before:     # documents opened meanwhile used the defaults
+            await _republish(ls)
 
     @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: HyperCodeServer, params: t.DidChangeConfigurationParams):
@@ -184,10 +187,7 @@ def _register_sync(server: HyperCodeServer) -> None:
         if isinstance(settings, dict) and isinstance(settings.get("hypercode"), dict):
             ls.settings.update(settings["hypercode"])
         await _pull_settings(ls)
-        for uri in ls.documents.open_documents():
-            document = await ls.document(uri)
-            if document is not None:
-                ls.publish(uri, document)
+        await _republish(ls)
         if ls.supports("workspace.diagnostics.refresh_support"):
             ls.workspace_diagnostic_refresh(None)
         if ls.supports("workspace.inlay_hint.refresh_support"):
@@ -224,6 +224,17 @@ def _register_sync(server: HyperCodeServer) -> None:
         if params.previous_result_id == result_id:
             return t.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return t.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+
+async def _republish(ls: HyperCodeServer) -> None:
+    for uri in ls.documents.open_documents():
+        try:
+            document = await ls.document(uri)
+        except Exception as problem:  # noqa: BLE001 - one broken document must not stop the rest
+            ls.log(f"Could not analyse {uri}: {problem}", t.MessageType.Warning)
+            continue
+        if document is not None:
+            ls.publish(uri, document)
 
 
 async def _pull_settings(ls: HyperCodeServer) -> None:
