@@ -203,7 +203,10 @@ def _register_sync(server: HyperCodeServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: HyperCodeServer, params: t.DidSaveTextDocumentParams):
-        ls.documents.changed(params.text_document.uri, ls.publish)   # sibling modules may now exist
+        # A saved file may be a new sibling module: every open document checks its imports again.
+        for uri in ls.documents.open_documents():
+            ls.documents.latest.pop(uri, None)
+            ls.documents.changed(uri, ls.publish)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: HyperCodeServer, params: t.DidCloseTextDocumentParams):

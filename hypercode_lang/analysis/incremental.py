@@ -264,7 +264,8 @@ class _IncrementalChecker:
     def check(self, chunks: list[_Chunk], filename, module_names) -> list[Diagnostic]:
         from ..checker import check_program
         dirty = [i for i, chunk in enumerate(chunks) if chunk.text not in self.cache]
-        if self.interface is None or len(dirty) > MAX_DIRTY_CHUNKS:
+        modules = frozenset(module_names) if module_names is not None else None
+        if self.interface is None or self.interface[1] != modules or len(dirty) > MAX_DIRTY_CHUNKS:
             return self._full(chunks, filename, module_names)
         for index in dirty:
             body = []

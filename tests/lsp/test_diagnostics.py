@@ -127,3 +127,16 @@ async def test_close_clears_diagnostics(client):
     client.text_document_did_close(t.DidCloseTextDocumentParams(text_document=doc_id(uri)))
     await wait_for(lambda: not client.diagnostics[uri])
     assert pos(0, 0)
+
+
+async def test_saving_a_new_sibling_module_rechecks_imports(client):
+    uri = await open_doc(client, "import shapes\nprint(shapes.side)\n")
+    assert [d.code for d in await pull(client, uri)] == ["HC1001"]
+    sibling = client.workspace_root / "shapes.hc"
+    sibling.write_text("side = 3\n", encoding="utf-8")
+    try:
+        client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=doc_id(sibling.as_uri())))
+        await wait_for(lambda: not client.diagnostics[uri])
+        assert await pull(client, uri) == []
+    finally:
+        sibling.unlink()

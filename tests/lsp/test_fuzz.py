@@ -64,6 +64,16 @@ class Session:
             text_document=t.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
             content_changes=[t.TextDocumentContentChangeWholeDocument(text=text)]))
 
+    async def _ask(self, position):
+        """Requests at a random place must get an answer (any answer), never a dead server."""
+        document = t.TextDocumentIdentifier(uri=self.uri)
+        await self.client.text_document_hover_async(t.HoverParams(text_document=document, position=position))
+        await self.client.text_document_completion_async(t.CompletionParams(text_document=document,
+                                                                             position=position))
+        await self.client.text_document_definition_async(t.DefinitionParams(text_document=document,
+                                                                             position=position))
+        await self.client.text_document_semantic_tokens_full_async(t.SemanticTokensParams(text_document=document))
+
     async def _pull(self):
         report = await self.client.text_document_diagnostic_async(t.DocumentDiagnosticParams(
             text_document=t.TextDocumentIdentifier(uri=self.uri)))
@@ -112,5 +122,7 @@ def test_random_edits_match_a_fresh_check(session, data):
         session.call(session._edit(rng, new))
         text = text[:start] + new + text[end:]
     pulled = session.call(session._pull())
+    line = data.draw(st.integers(0, text.count("\n")), label="ask line")
+    session.call(session._ask(t.Position(line=line, character=data.draw(st.integers(0, 30), label="ask col"))))
     got = [(d.code, d.range, d.message.split("\n")[0]) for d in pulled]
     assert got == expected(text, session.filename), text
