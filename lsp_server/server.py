@@ -5,7 +5,6 @@ connection)."""
 from __future__ import annotations
 
 import asyncio
-import difflib
 import functools
 from pathlib import Path
 
@@ -545,41 +544,16 @@ def _register_editing(server: HyperCodeServer) -> None:
 
 
 def _format_edits(ls: HyperCodeServer, document, lines_wanted) -> list[t.TextEdit]:
-    """Minimal edits turning the document into its formatted form (only hunks touching
-    `lines_wanted`, a (first, last) 1-based line range, when given)."""
-    from hypercode_lang.api import format_source
+    """Minimal edits to the formatted text (only those touching `lines_wanted`, when given)."""
+    from hypercode_lang.analysis.formatting import format_edits
     if document is None:
         return []
-    if document.has_syntax_errors:
+    edits = format_edits(document.source, *(lines_wanted or (None, None)))
+    if edits is None:
         ls.log("Formatting skipped: the file has syntax errors. Fix them first, then format again.",
                t.MessageType.Info)
         return []
-    formatted = format_source(document.source)
-    if formatted is None or formatted == document.source:
-        return []
-    old, new = document.source.split("\n"), formatted.split("\n")
-    edits = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    hunks = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:     # line by line, so a range takes only its lines
-            hunks += [(i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1)]
-        elif tag != "equal":
-            hunks.append((i1, i2, j1, j2))
-    for i1, i2, j1, j2 in hunks:
-        if lines_wanted and (i2 < lines_wanted[0] or i1 + 1 > lines_wanted[1]):
-            continue
-        text = "".join(line + "\n" for line in new[j1:j2])
-        start = t.Position(line=i1, character=0)
-        end = t.Position(line=i2, character=0)
-        if i2 >= len(old):   # the last line has no newline after it
-            end = ls.positions.position(document.lines, len(old), len(old[-1]) + 1)
-            text = text[:-1] if text.endswith("\n") and j2 >= len(new) else text
-            if i1 >= len(old):
-                start = end
-                text = "\n" + text
-        edits.append(t.TextEdit(range=t.Range(start=start, end=end), new_text=text))
-    return edits
+    return convert.text_edits(edits, document.lines, ls.positions)
 
 
 # ====================================================================== custom requests
