@@ -276,7 +276,7 @@ def _register_language(server: HyperCodeServer) -> None:
         document = await _focused(ls, params)
         if document is None:
             return None
-        found = hover.hover(document, *_pos(ls, document, params.position))
+        found = hover.hover(document, *_pos(ls, document, params.position), load=ls.load)
         if found is None:
             return None
         return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=found.markdown),

@@ -104,7 +104,10 @@ def describe(document: Document | None, data: dict) -> str:
         return f"`{data['keyword']}` is a HyperCode keyword."
     if "snippet" in data:
         return f"Write a `{data['snippet']}` block:\n```hypercode\n{SNIPPETS[data['snippet']][1]}\n```"
-    if "symbol" in data and document is not None and "module" not in data:
+    if "module" in data and "symbol" in data and document is not None:
+        from .hover import _module_member
+        return _module_member(document, data["module"], data["symbol"], None) or ""
+    if "symbol" in data and document is not None:
         scope = document.analysis.scope_at(data.get("line", 1), data.get("col", 1))
         symbol = scope.lookup(data["symbol"])
         if symbol is not None:

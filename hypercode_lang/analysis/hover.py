@@ -75,7 +75,17 @@ def symbol_markdown(document: Document, symbol) -> str:
     return f"```hypercode\n{detail}\n```\n({word}{where})"
 
 
-def attribute_markdown(document: Document, line: int, col: int) -> tuple[str, list] | None:
+def _module_member(document: Document, module: str, name: str, load) -> str | None:
+    from .navigation import module_path, read_document
+    path = module_path(document, module)
+    other = (load or read_document)(path) if path else None
+    symbol = other.analysis.module.symbols.get(name) if other is not None else None
+    if symbol is None:
+        return None
+    return symbol_markdown(other, symbol) + f"\n\nfrom `{module}.hc`"
+
+
+def attribute_markdown(document: Document, line: int, col: int, load=None) -> tuple[str, list] | None:
     for node, scope in document.analysis.attributes:
         loc = node.get("loc")
         name = node["attr"]["name"]
@@ -90,7 +100,8 @@ def attribute_markdown(document: Document, line: int, col: int) -> tuple[str, li
                     return builtin_markdown(bi.MATH[name], "math."), name_loc
                 if name in bi.MATH_CONSTANTS:
                     return f"```hypercode\nmath.{name}\n```\n{bi.MATH_CONSTANTS[name]}", name_loc
-            return None
+                return None
+            return _module_member(document, receiver["var"], name, load), name_loc
         signature = bi.method(receiver_type or "", name)
         if signature:
             return builtin_markdown(signature, f"{receiver_type}."), name_loc
@@ -100,7 +111,9 @@ def attribute_markdown(document: Document, line: int, col: int) -> tuple[str, li
     return None
 
 
-def hover(document: Document, line: int, col: int) -> Hover | None:
+def hover(document: Document, line: int, col: int, load=None) -> Hover | None:
+    """Markdown about the position. `load(path)` gives the Document of a sibling module (for
+    `module.name`); by default the file is read."""
     parts = []
     loc = None
     occurrence = document.analysis.occurrence_at(line, col)
@@ -108,8 +121,8 @@ def hover(document: Document, line: int, col: int) -> Hover | None:
         parts.append(symbol_markdown(document, occurrence.symbol))
         loc = occurrence.loc
     else:
-        found = attribute_markdown(document, line, col)
-        if found:
+        found = attribute_markdown(document, line, col, load)
+        if found and found[0]:
             parts.append(found[0])
             loc = found[1]
     for diagnostic in document.diagnostics:

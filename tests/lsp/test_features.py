@@ -60,6 +60,9 @@ async def test_hover(client, text):
     assert "Add an item to the end." in method.contents.value
     param = await hover_at(client, uri, 6, 25)                       # radius inside area
     assert "parameter" in param.contents.value
+    member = await hover_at(client, uri, 16, 20)                     # helpers.greet
+    assert 'def greet(name, greeting="Hello")' in member.contents.value
+    assert "Say hello to someone." in member.contents.value
 
 
 async def test_hover_shows_why_of_a_diagnostic(client):
@@ -102,6 +105,8 @@ async def test_completion_methods_after_dot(client):
     assert {"sqrt", "pi"} <= set(maths)
     module = await completion_at(client, uri, last + 5, 8)
     assert {"greet", "PI_ISH"} <= set(module)
+    resolved = await client.completion_item_resolve_async(module["greet"])
+    assert "Say hello to someone." in resolved.documentation.value
 
 
 async def test_signature_help(client):
