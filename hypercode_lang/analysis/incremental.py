@@ -17,6 +17,7 @@ but does work in proportion to the edit, not to the file:
 
 from __future__ import annotations
 
+import bisect
 import pickle
 from dataclasses import dataclass, field
 
@@ -212,11 +213,10 @@ def _parsed_chunk(text: str, start: int, end: int) -> _Chunk:
 
 def _distribute(chunks: list[_Chunk], problems: list, comments: list, offset: int) -> None:
     """Give each chunk the scanner problems and comments on its lines (positions + offset)."""
+    starts = [chunk.start for chunk in chunks]
+
     def owner(line: int) -> _Chunk:
-        for chunk in chunks:
-            if chunk.start <= line <= chunk.end:
-                return chunk
-        return chunks[-1]
+        return chunks[max(0, bisect.bisect_right(starts, line) - 1)]
     for problem in problems:
         moved = problem.moved(offset)
         owner(moved.span.line).problems.append(moved)
