@@ -12,10 +12,9 @@ import pytest_lsp
 from lsprotocol import types as t
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-CLIENTS = ["visual-studio-code", "neovim"]
-SETTINGS = {"diagnostics": {"style": "friendly", "maxPerFile": 100}, "hints": {"enabled": True},
-            "run": {"timeLimit": 10}}
+from lsp_helpers import SETTINGS
 
+CLIENTS = ["visual-studio-code", "neovim"]
 HELPERS = """\
 # Say hello to someone.
 # Returns the greeting text.

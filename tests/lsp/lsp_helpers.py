@@ -7,6 +7,9 @@ import asyncio
 from lsprotocol import types as t
 from pytest_lsp import LanguageClient
 
+SETTINGS = {"diagnostics": {"style": "friendly", "maxPerFile": 100}, "hints": {"enabled": True},
+            "run": {"timeLimit": 10}}
+
 
 async def wait_for(predicate, timeout: float = 10.0):
     """Poll until predicate() is truthy (the server pushes diagnostics on its own schedule)."""

@@ -115,7 +115,7 @@ async def test_settings_plain_style_limit_and_hints(client):
     hints = await client.text_document_inlay_hint_async(t.InlayHintParams(
         text_document=doc_id(uri), range=rng(0, 0, 4, 0)))
     assert not hints
-    from conftest import SETTINGS
+    from lsp_helpers import SETTINGS
     client.set_configuration(SETTINGS, section="hypercode")
     client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings=None))
     await wait_for(lambda: len(client.diagnostics[uri]) == 4)
