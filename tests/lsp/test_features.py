@@ -267,3 +267,14 @@ async def test_code_lens_runs_each_def(client):
     lenses = await client.text_document_code_lens_async(t.CodeLensParams(text_document=doc_id(uri)))
     assert [(lens.range.start.line, lens.command.command, list(lens.command.arguments)) for lens in lenses] == [
         (5, "hypercode.runFunction", [uri, "area"]), (10, "hypercode.runFunction", [uri, "report"])]
+
+
+async def test_requests_right_after_an_edit_see_the_new_text(client):
+    from lsp_helpers import change
+    uri = await open_doc(client, "x = 1\n")
+    for i in range(5):
+        change(client, uri, text=f"def longer_name_{i}(a):\n    return a\n")
+        found = await hover_at(client, uri, 0, 6)          # sent before any diagnostics come back
+        assert f"def longer_name_{i}(a)" in found.contents.value
+        symbols = await client.text_document_document_symbol_async(t.DocumentSymbolParams(text_document=doc_id(uri)))
+        assert [s.name for s in symbols] == [f"longer_name_{i}"]
