@@ -98,8 +98,16 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 async def main(n_lines: int, n_edits: int) -> str:
     bench = Bench()
+    await bench.client.start_io(sys.executable, "-m", "lsp_server")
+    try:
+        return await measure(bench, n_lines, n_edits)
+    finally:
+        if bench.client._server is not None and bench.client._server.returncode is None:
+            bench.client._server.kill()      # never leave a server behind, even after a failure
+
+
+async def measure(bench: Bench, n_lines: int, n_edits: int) -> str:
     client = bench.client
-    await client.start_io(sys.executable, "-m", "lsp_server")
     await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(
         general=t.GeneralClientCapabilities(position_encodings=[t.PositionEncodingKind.Utf16]))))
     client.initialized(t.InitializedParams())
