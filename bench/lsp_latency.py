@@ -126,7 +126,7 @@ async def measure(bench: Bench, n_lines: int, n_edits: int) -> str:
     version = 1
     doc = t.TextDocumentIdentifier(uri=uri)
     for i in range(n_edits):
-        line = 1000 + (i * 97) % (n_lines - 2000)
+        line = n_lines // 5 + (i * 97) % (n_lines * 3 // 5)
         while not lines[line].startswith("    total = 0"):
             line += 1
         # alternate: type a character inside a function, then undo it; every 5th edit is Enter
