@@ -174,3 +174,14 @@ def test_reparsing_an_edit_reuses_unchanged_chunks(monkeypatch):
 
 def test_windows_newlines_and_bom():
     assert strip_locs(parse("\ufeffx = 1\r\nprint(x)\r\n").program) == strip_locs(parse("x = 1\nprint(x)\n").program)
+
+
+@pytest.mark.parametrize("source", ['x = "\\ue"\n', 'x = "\\N{nope}"\n', 'y = f"\\ue {1}"\n', "x = '\\x4'\n"])
+def test_broken_escapes_are_diagnostics(source):
+    assert [d.code for d in hc.check(source)] == ["HC0001"]
+
+
+@pytest.mark.parametrize("source", ["z = 0_7\n", "w = 1e\n", "v = 007\n"])
+def test_malformed_numbers_are_named_as_numbers(source):
+    (diagnostic,) = hc.check(source)
+    assert "isn't a number HyperCode can read" in diagnostic.message

@@ -556,7 +556,7 @@ class IRBuilder(Transformer):
             if token.type == "FSTRING":
                 parts.extend(self._fstring_parts(token))
             else:
-                parts.append(ast.literal_eval(str(token)))
+                parts.append(self._literal(token))
         loc = span(tokens[0], tokens[-1])
         if all(isinstance(p, str) for p in parts):
             return node("const", "".join(parts), loc)
@@ -567,6 +567,20 @@ class IRBuilder(Transformer):
             elif part != "":
                 merged.append(part)
         return node("fstring", merged, loc)
+
+    def _literal(self, token: Token) -> str:
+        try:
+            return ast.literal_eval(str(token))
+        except (SyntaxError, ValueError):  # e.g. "\ue": a broken \u, \x or \N{…} escape
+            self._bad_escape(token)
+            text = str(token).lstrip("rRuU")
+            quote = 3 if text[:3] in ('"""', "'''") else 1
+            return text[quote:-quote]
+
+    def _bad_escape(self, token: Token):
+        self.note("HC0001", loc_of(token),
+                  detail="This string has a backslash escape I can't read, such as an incomplete \\u. "
+                         "To write a backslash itself, use two: \\\\.")
 
     def _fstring_parts(self, token: Token) -> list:
         text = str(token)
@@ -587,7 +601,7 @@ class IRBuilder(Transformer):
                 i += 2
             elif ch == "{":
                 if literal:
-                    parts.append(self._decode("".join(literal), quote, raw))
+                    parts.append(self._decode("".join(literal), quote, raw, token))
                     literal = []
                 close = self._field_end(text, i + 1, end)
                 parts.append(self._field(token, text, i + 1, close))
@@ -603,16 +617,16 @@ class IRBuilder(Transformer):
                 literal.append(ch)
                 i += 1
         if literal:
-            parts.append(self._decode("".join(literal), quote, raw))
+            parts.append(self._decode("".join(literal), quote, raw, token))
         return parts
 
-    @staticmethod
-    def _decode(body: str, quote: str, raw: bool) -> str:
+    def _decode(self, body: str, quote: str, raw: bool, token: Token) -> str:
         q = '"""' if len(quote) == 3 else '"'
         body = body.replace('"', '\\"') if not raw else body
         try:
             return ast.literal_eval(("r" if raw else "") + q + body + q)
         except (SyntaxError, ValueError):
+            self._bad_escape(token)
             return body
 
     @staticmethod

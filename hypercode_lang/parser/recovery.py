@@ -284,9 +284,17 @@ def _other_language(error, lines, logical, current, line, col):
 def _generic(error, lines, logical, current, line, col):
     token = getattr(error, "token", None)
     if isinstance(error, UnexpectedCharacters):
-        char = lines[line - 1][col - 1:col] if line <= len(lines) else "?"
-        span = Span(line, col, line, col + 1)
-        diag = catalogue.diagnostic("HC0001", span, detail=f"The character '{char}' isn't used in HyperCode.")
+        text = lines[line - 1] if line <= len(lines) else ""
+        char = text[col - 1:col] or "?"
+        if char.isdigit() or (char == "." and text[col:col + 1].isdigit()):
+            number = re.match(r"[\w.]+", text[col - 1:]).group(0)
+            span = Span(line, col, line, col + len(number))
+            diag = catalogue.diagnostic("HC0001", span, detail=(
+                f"'{number}' isn't a number HyperCode can read. Numbers look like 42, 1_000, 3.14, 1e-3 or 0xFF "
+                "(no leading zeros: write 7, not 07)."))
+        else:
+            span = Span(line, col, line, col + 1)
+            diag = catalogue.diagnostic("HC0001", span, detail=f"The character '{char}' isn't used in HyperCode.")
         return Repair(diag, blank_logical_line(lines, logical, current))
     expected = getattr(error, "expected", set()) or set()
     if current.first_word == "case":

@@ -27,9 +27,8 @@ if True:
 value = area(3, h=4)
 """
 PIECES = ["(", ")", ":", "\n", "    ", "x", "print(", "def ", '"', "if ", " = ", "😀", "# ", "1", ",", "[", "]",
-          "return ", "\t", "area(1)", "total", "names", "\ndef f(a):\n    return a\n", "\nz = 1\n", "'''", "\\\n"]
-# (A lone backslash before a letter inside a string, e.g. "\ue", makes parse() raise today:
-# reported to the parser's owner; the server survives it, see test_custom.py.)
+          "return ", "\t", "area(1)", "total", "names", "\ndef f(a):\n    return a\n", "\nz = 1\n", "'''", "\\\n",
+          "\\", "\\u", "\\N{"]
 
 
 def key(d):
