@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-python test-vscode test-web bench clean
+.PHONY: run test test-python test-vscode test-web bench bench-lsp bench-jit clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test-web: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-lsp: $(STAMP)
+	$(PY) bench/lsp_latency.py
+
+bench-jit: $(STAMP)
+	$(PY) bench/jit/run.py --vm --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -399,10 +399,6 @@ class IRBuilder(Transformer):
         text = " ".join(str(t) for t in items)
         return Marker((text, span(items[0], items[-1])))
 
-    def bitwise(self, items):
-        self.unsupported("bitwise", loc_of(items[1]))
-        return items[0]
-
     def unsupported_invert(self, items):
         self.unsupported("invert", loc_of(items[0]))
         return items[1]

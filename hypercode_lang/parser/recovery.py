@@ -14,6 +14,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Span, catalogue, closest
+from .build import UNSUPPORTED as UNSUPPORTED_WORDS
 from .scanner import LogicalLine, scan
 
 BLOCK_KEYWORDS = {"if", "elif", "else", "while", "for", "def", "try", "except", "finally", "match", "case"}
@@ -63,7 +64,7 @@ def repair(error: UnexpectedInput, lines: list[str]) -> Repair:
     line = max(1, min(line, len(lines)))
     current = _logical_at(logical, line)
     for rule in (_dedent, _unexpected_indent, _missing_block, _legacy_print, _misspelled_keyword,
-                 _missing_colon, _assignment_in_condition, _other_language):
+                 _missing_colon, _assignment_in_condition, _other_language, _bitwise):
         found = rule(error, lines, logical, current, line, col)
         if found:
             return found
@@ -279,6 +280,22 @@ def _other_language(error, lines, logical, current, line, col):
         new_text = text[:index] + replacement + text[index + len(symbol):]
         return Repair(diag, _replace_line(lines, line, new_text))
     return None
+
+
+_BITWISE = re.compile(r"<<|>>|[&|^]")
+
+
+def _bitwise(error, lines, logical, current, line, col):
+    """`a & b`, `a | b`, `a ^ b`, `a << b`, `a >> b`: named as operators HyperCode doesn't have."""
+    text = lines[line - 1] if line <= len(lines) else ""
+    # The error is reported at the operator (or, for `<<`, at its second character).
+    found = next((m for m in _BITWISE.finditer(text) if m.start() <= col - 1 < m.end()), None)
+    if found is None or current.first_word == "case":
+        return None
+    feature, instead = UNSUPPORTED_WORDS["bitwise"]
+    span = Span(line, found.start() + 1, line, found.end() + 1)
+    diag = catalogue.diagnostic("HC0009", span, feature=f"{feature} '{found.group(0)}'", instead=instead)
+    return Repair(diag, blank_logical_line(lines, logical, current))
 
 
 def _generic(error, lines, logical, current, line, col):

@@ -14,14 +14,16 @@ from ..diagnostics import Span, catalogue
 
 _PREFIX = r"(?:[rRuUfF]|[fF][rR]|[rR][fF])?"
 _TOKEN = re.compile(
-    rf'''(?P<triple>{_PREFIX}(?:"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|'\'\'(?:[^'\\]|\\[\s\S]|'(?!''))*'\'\'))'''
+    # The lookahead lets the regex engine skip characters that can't start any token quickly.
+    r"""(?=[rRuUfF"'#()\[\]{}\\\n])"""
+    rf'''(?:(?P<triple>{_PREFIX}(?:"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|'\'\'(?:[^'\\]|\\[\s\S]|'(?!''))*'\'\'))'''
     rf'''|(?P<string>{_PREFIX}(?:"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'))'''
     rf'''|(?P<open_triple>{_PREFIX}(?:"""|'\'\'))'''
     rf'''|(?P<open_string>{_PREFIX}["'])'''
     r'''|(?P<comment>\#[^\n]*)'''
     r'''|(?P<bracket>[()\[\]{}])'''
     r'''|(?P<continuation>\\[ \t]*\n)'''
-    r'''|(?P<newline>\n)'''
+    r'''|(?P<newline>\n))'''
 )
 _WORD = re.compile(r"[^\W\d]\w*")
 _ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?(?:[-+*/%]|//|\*\*)?=(?!=)")
@@ -64,18 +66,6 @@ class Scan:
     @property
     def text_lines(self) -> list[str]:
         return self.repaired if self.repaired is not None else self.lines
-
-
-def _line_of(offsets: list[int], pos: int) -> int:
-    """1-based line containing absolute offset `pos` (binary search over line starts)."""
-    lo, hi = 0, len(offsets) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if offsets[mid] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo + 1
 
 
 def scan(text: str) -> Scan:
@@ -132,7 +122,15 @@ def scan(text: str) -> Scan:
                                    code.endswith(":"), stripped[:1]))
         current_start = None
 
-    pos = 0
+    # Tokens arrive in order, so the line of each is found by counting newlines since the last one.
+    counted_to, counted_line = 0, 1
+
+    def line_at(offset: int) -> int:
+        nonlocal counted_to, counted_line
+        counted_line += text.count("\n", counted_to, offset)
+        counted_to = offset
+        return counted_line
+
     line_number = 1
     # The first line may start a logical line.
     if lines and lines[0].strip() and not lines[0].lstrip().startswith("#"):
@@ -141,7 +139,7 @@ def scan(text: str) -> Scan:
         kind = match.lastgroup
         start = match.start()
         if kind == "newline" or kind == "continuation":
-            line_number = _line_of(offsets, match.end())
+            line_number = line_at(match.end())
             if kind == "newline" and not stack:
                 end_logical(line_number - 1)
             next_line = lines[line_number - 1] if line_number <= len(lines) else ""
@@ -160,7 +158,7 @@ def scan(text: str) -> Scan:
             if current_start is None and not stack and stripped and not stripped.startswith("#"):
                 start_logical(line_number)
             continue
-        line_number = _line_of(offsets, start)
+        line_number = line_at(start)
         col = start - offsets[line_number - 1] + 1
         if kind == "comment":
             comments.append((line_number, col, match.group(0)))
@@ -286,4 +284,6 @@ def _continues(item: LogicalLine) -> bool:
     word = item.first_word
     if word in CONTINUES_CHUNK:
         return True
+    if word in STATEMENT_WORDS:
+        return False
     return item.ends_with_colon and len(word) >= 3 and (word in ("elsif", "elseif") or bool(closest(word, CONTINUES_CHUNK)))
