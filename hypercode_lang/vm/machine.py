@@ -46,31 +46,11 @@ class _Frame:
         self.slots = slots
 
 
-def edit_distance(a: str, b: str) -> int:
-    a, b = a.lower(), b.lower()
-    if a == b:
-        return 0
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def suggest(name: str, candidates) -> str | None:
-    """The closest candidate by edit distance (at most 2, case differences free), or None."""
-    best, best_d = None, 3
-    for c in candidates:
-        if c == name or not isinstance(c, str) or c.startswith("."):
-            continue
-        if abs(len(c) - len(name)) >= best_d:
-            continue
-        d = edit_distance(name, c)
-        if d < best_d:
-            best, best_d = c, d
-    return best
+    """"Did you mean …?" by the same rule as the checker's (diagnostics/suggest.py), so a typo gets
+    the same suggestion before and during a run. Imported only when an error needs it."""
+    from ..diagnostics.suggest import closest
+    return closest(name, [c for c in candidates if isinstance(c, str) and not c.startswith(".")])
 
 
 def _fault(code_, kind_, message_, **params):
