@@ -16,6 +16,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..parser import ParseResult, normalise_newlines
 from ..parser import parse as _parse
+from ..ir.tree import statement_blocks
 from .scopes import Analysis, analyse, kind_of
 
 @dataclass(eq=False)
@@ -81,6 +82,15 @@ class Document:
     def has_syntax_errors(self) -> bool:
         return not self.parsed.ok
 
+    def attribute_at(self, line: int, col: int):
+        """(attr node, scope, span of the name after '.') when the position is on that name."""
+        for node, scope in self.analysis.attributes:
+            loc = node.get("loc")
+            name = node["attr"]["name"]
+            if loc and loc[2] == line and loc[3] - len(name) <= col <= loc[3]:
+                return node, scope, [loc[2], loc[3] - len(name), loc[2], loc[3]]
+        return None
+
     # ------------------------------------------------------------ text helpers
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
@@ -115,7 +125,7 @@ class Document:
         while stack:
             statement, depth = stack.pop()
             yield statement, depth
-            for block in reversed(_blocks(statement)):
+            for block in reversed(statement_blocks(statement)):
                 stack.extend((s, depth + 1) for s in reversed(block))
 
     def defs(self):
@@ -126,21 +136,6 @@ class Document:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
-
-
-def _blocks(statement: dict) -> list[list]:
-    kind = kind_of(statement)
-    value = statement[kind]
-    if kind == "def":
-        return [value["body"]]
-    if kind in ("if", "while", "for"):
-        return [value["body"], value["orelse"]]
-    if kind == "try":
-        return [value["body"], *(h["body"] for h in value["handlers"]), value.get("orelse") or [],
-                value.get("finally") or []]
-    if kind == "match":
-        return [case["body"] for case in value["cases"]]
-    return []
 
 
 def loc_contains(loc, line: int, col: int) -> bool:

@@ -86,28 +86,26 @@ def _module_member(document: Document, module: str, name: str, load) -> str | No
 
 
 def attribute_markdown(document: Document, line: int, col: int, load=None) -> tuple[str, list] | None:
-    for node, scope in document.analysis.attributes:
-        loc = node.get("loc")
-        name = node["attr"]["name"]
-        if not loc or loc[2] != line or not (loc[3] - len(name) <= col <= loc[3]):
-            continue
-        receiver = node["attr"]["value"]
-        name_loc = [loc[2], loc[3] - len(name), loc[2], loc[3]]
-        receiver_type = infer_type(receiver, scope)
-        if receiver_type == "module" and kind_of(receiver) == "var":
-            if receiver["var"] == "math":
-                if name in bi.MATH:
-                    return builtin_markdown(bi.MATH[name], "math."), name_loc
-                if name in bi.MATH_CONSTANTS:
-                    return f"```hypercode\nmath.{name}\n```\n{bi.MATH_CONSTANTS[name]}", name_loc
-                return None
-            return _module_member(document, receiver["var"], name, load), name_loc
-        signature = bi.method(receiver_type or "", name)
-        if signature:
-            return builtin_markdown(signature, f"{receiver_type}."), name_loc
-        candidates = [t for t, methods in bi.METHODS.items() if name in methods]
-        if candidates:
-            return builtin_markdown(bi.METHODS[candidates[0]][name], f"{candidates[0]}."), name_loc
+    found = document.attribute_at(line, col)
+    if found is None:
+        return None
+    node, scope, name_loc = found
+    name, receiver = node["attr"]["name"], node["attr"]["value"]
+    receiver_type = infer_type(receiver, scope)
+    if receiver_type == "module" and kind_of(receiver) == "var":
+        if receiver["var"] == "math":
+            if name in bi.MATH:
+                return builtin_markdown(bi.MATH[name], "math."), name_loc
+            if name in bi.MATH_CONSTANTS:
+                return f"```hypercode\nmath.{name}\n```\n{bi.MATH_CONSTANTS[name]}", name_loc
+            return None
+        return _module_member(document, receiver["var"], name, load), name_loc
+    signature = bi.method(receiver_type or "", name)
+    if signature:
+        return builtin_markdown(signature, f"{receiver_type}."), name_loc
+    candidates = [t for t, methods in bi.METHODS.items() if name in methods]
+    if candidates:
+        return builtin_markdown(bi.METHODS[candidates[0]][name], f"{candidates[0]}."), name_loc
     return None
 
 

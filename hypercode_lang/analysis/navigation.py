@@ -45,14 +45,13 @@ def module_path(document: Document, name: str) -> str | None:
 
 def _module_attribute(document: Document, line: int, col: int):
     """(module name, attribute name, attr loc) when the position is on `module.name`."""
-    for node, scope in document.analysis.attributes:
-        loc = node.get("loc")
-        name = node["attr"]["name"]
-        if not loc or loc[2] != line or not (loc[3] - len(name) <= col <= loc[3]):
-            continue
-        receiver = node["attr"]["value"]
-        if kind_of(receiver) == "var" and infer_type(receiver, scope) == "module":
-            return receiver["var"], name, [loc[2], loc[3] - len(name), loc[2], loc[3]]
+    found = document.attribute_at(line, col)
+    if found is None:
+        return None
+    node, scope, name_loc = found
+    receiver = node["attr"]["value"]
+    if kind_of(receiver) == "var" and infer_type(receiver, scope) == "module":
+        return receiver["var"], node["attr"]["name"], name_loc
     return None
 
 
