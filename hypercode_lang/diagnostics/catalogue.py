@@ -37,7 +37,7 @@ def _did_you_mean(params: dict, key: str = "suggestion") -> str:
 
 def _type_word(name) -> str:
     """Readable type names: 'NoneType' reads as 'None'."""
-    return {"NoneType": "None", None: "nothing"}.get(name, name)
+    return {"NoneType": "None", None: "nothing", "builtin_function_or_method": "built-in function"}.get(name, name)
 
 
 def _unknown_name(p: dict) -> str:
