@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+from lark.indenter import DedentError
 
 from ..diagnostics import Span, catalogue, closest
 from .build import UNSUPPORTED as UNSUPPORTED_WORDS
@@ -117,29 +118,22 @@ def _previous_code_line(logical, line) -> LogicalLine | None:
 # ---------------------------------------------------------------- rules
 
 def _dedent(error, lines, logical, current, line, col):
-    if not (type(error).__name__ == "DedentError" or "Unexpected dedent" in str(error)):
+    """Lark's indenter says a dedent matched no open block, but not where: find that line by
+    walking the blocks, and indent it like the block it steps back to."""
+    if not isinstance(error, DedentError):
         return None
-    # The Indenter doesn't say where: find the first line whose indentation matches no open block.
     levels = [0]
+    previous_opens_block = False
     for item in logical:
-        while levels and item.indent < levels[-1]:
-            levels.pop()
-        if levels and item.indent != levels[-1] and (not _opens_block(item, logical) or item.indent < levels[-1]):
-            previous = _previous_code_line(logical, item.start)
-            if previous is not None and previous.ends_with_colon and item.indent > levels[-1]:
-                levels.append(item.indent)
-                continue
-            target = levels[-1] if levels else 0
-            return _reindent(lines, item, target, "dedent")
-        if item.ends_with_colon:
-            nxt = [i for i in logical if i.start > item.end]
-            if nxt and nxt[0].indent > item.indent:
-                levels.append(nxt[0].indent)
+        if item.indent > levels[-1] and previous_opens_block:
+            levels.append(item.indent)
+        else:
+            while item.indent < levels[-1]:
+                levels.pop()
+            if item.indent != levels[-1]:
+                return _reindent(lines, item, levels[-1], "dedent")
+        previous_opens_block = item.ends_with_colon
     return _generic(error, lines, logical, current, line, col)
-
-
-def _opens_block(item, logical) -> bool:
-    return item.ends_with_colon
 
 
 def _reindent(lines, item: LogicalLine, target: int, kind: str) -> Repair:
