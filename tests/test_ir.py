@@ -62,3 +62,8 @@ def test_formatter_keeps_comments_and_blank_lines():
 def test_formatter_canonical_style():
     source = "if a :\n  x=( 1+2 )*3\nelse :\n  if b:\n     y = 'q'\n"
     assert ir.format_program(parse(source).program) == "if a:\n    x = (1 + 2) * 3\nelif b:\n    y = \"q\"\n"
+
+
+def test_formatter_keeps_docstrings_triple_quoted():
+    source = 'def f():\n    """Line one.\n\n    Line two with a \\\\ backslash."""\n    return 1\n\ntext = "a\\nb"\n'
+    assert ir.format_program(parse(source).program) == source

@@ -37,6 +37,13 @@ def quote(text: str, quote_char: str = '"') -> str:
     return quote_char + body.replace(quote_char, "\\" + quote_char) + quote_char
 
 
+def _fits_triple_quotes(text: str) -> bool:
+    """A multi-line docstring reads best triple-quoted, when that spells it exactly. (The IR
+    doesn't say how a string was written, so other strings keep the escaped one-line form.)"""
+    return ("\n" in text and '"""' not in text and not text.endswith('"')
+            and all(ch.isprintable() or ch in "\n\t" for ch in text))
+
+
 def precedence(node: dict) -> int:
     kind = kind_of(node)
     if kind == "binop":
@@ -212,6 +219,13 @@ def pattern(node: dict, expr: ExpressionPrinter) -> str:
 
 # ------------------------------------------------------------------ statements
 
+def docstring(node: dict) -> str | None:
+    value = node.get("const")
+    if isinstance(value, str) and _fits_triple_quotes(value):
+        return '"""' + value.replace("\\", "\\\\") + '"""'
+    return None
+
+
 class Formatter:
     def __init__(self, program: dict):
         self.expr = ExpressionPrinter()
@@ -296,7 +310,7 @@ class Formatter:
         first, last = (loc[0], loc[2]) if loc else (None, None)
         e = self.expr
         simple = {
-            "expr": lambda: e.bare(value) if kind_of(value) == "tuple" else e(value),
+            "expr": lambda: e.bare(value) if kind_of(value) == "tuple" else docstring(value) or e(value),
             "assign": lambda: " = ".join([e.target(t) for t in value["targets"]] + [e.bare(value["value"])]),
             "augassign": lambda: f"{e.target(value['target'])} {BINARY_SYMBOLS[value['op']]}= {e.bare(value['value'])}",
             "break": lambda: "break",
