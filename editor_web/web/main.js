@@ -247,13 +247,8 @@ function renderDiagMessage(problem) {
     text.className = "hf-diag-text";
     text.textContent = problem.lsp.message;
     box.append(text);
-    const why = whyOf(problem.lsp);
-    if (why && !problem.lsp.message.includes(why)) {
-      const more = document.createElement("div");
-      more.className = "hf-diag-why";
-      more.textContent = why;
-      box.append(more);
-    }
+    // The "why" is not repeated here: the server's hover, shown in the same tooltip, says it,
+    // and the Problems panel shows it too. One idea, said once.
     return box;
   };
 }
