@@ -96,8 +96,7 @@ FUNCTIONS = {s.name: s for s in [
 # The spec's error kinds, plus the rest of the VM's hierarchy (one table: vm/values.py), so programs
 # that are valid Python (`except Exception`, `except EOFError`) check too.
 ERROR_KINDS = list(ERROR_PARENTS)
-ERROR_ALIASES: list[str] = []
-for _kind in ERROR_KINDS + ERROR_ALIASES:
+for _kind in ERROR_KINDS:
     FUNCTIONS[_kind] = _sig(_kind, ["message=''"], f"Make a {_kind} to raise.",
                             f'raise {_kind if _kind != "Error" else "ValueError"}("something went wrong")')
 
@@ -173,10 +172,6 @@ MATH_CONSTANTS = {"pi": "The number π (3.14159…).", "e": "The number e (2.718
 KEYWORDS = ["and", "as", "assert", "break", "case", "continue", "def", "elif", "else", "except", "False",
             "finally", "for", "if", "import", "in", "match", "None", "not", "or", "pass", "raise", "return",
             "True", "try", "while"]
-
-
-def builtin_names() -> list[str]:
-    return list(FUNCTIONS)
 
 
 def method(type_name: str, name: str) -> Signature | None:

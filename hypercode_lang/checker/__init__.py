@@ -201,7 +201,7 @@ def _misplaced(body: list, in_function: bool = False, in_loop: bool = False) -> 
 
 def _error_kinds(body: list) -> list[Diagnostic]:
     """`except Kind:` names a known error kind (they're names too, so HC1001 with a suggestion)."""
-    known = bi.ERROR_KINDS + bi.ERROR_ALIASES
+    known = bi.ERROR_KINDS
     found = []
     for statement in all_statements(body):
         if kind_of(statement) != "try":

@@ -22,10 +22,6 @@ class Span:
     def from_loc(cls, loc) -> "Span":
         return cls(*loc)
 
-    @classmethod
-    def point(cls, line: int, col: int) -> "Span":
-        return cls(line, col, line, col)
-
     def to_loc(self) -> list[int]:
         return [self.line, self.col, self.end_line, self.end_col]
 
