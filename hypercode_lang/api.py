@@ -54,13 +54,16 @@ def parse(source: str, filename: str | None = None) -> "ParseResult":
     return _parse(source, filename)
 
 
-def check(source: str, filename: str | None = None, *, parsed: "ParseResult | None" = None) -> "list[Diagnostic]":
-    """Every diagnostic for `source`: syntax errors first found by the parser, then the checker's."""
+def check(source: str, filename: str | None = None, *, parsed: "ParseResult | None" = None,
+          module_names: set | None = None) -> "list[Diagnostic]":
+    """Every diagnostic for `source`: syntax errors first found by the parser, then the checker's.
+    `module_names` (the importable siblings) is looked up from `filename` when not given."""
     from .checker import check_program
     parsed = parsed or parse(source, filename)
     diagnostics = list(parsed.diagnostics)
-    diagnostics.extend(check_program(parsed.program, filename=filename,
-                                     module_names=_sibling_modules(filename)))
+    if module_names is None:
+        module_names = _sibling_modules(filename)
+    diagnostics.extend(check_program(parsed.program, filename=filename, module_names=module_names))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     return diagnostics
 
@@ -86,7 +89,7 @@ def checked_program(source: str, filename: str | None = None) -> tuple[dict, "li
     if program is not None:
         return program, []
     parsed = parse(source, filename)
-    diagnostics = check(source, filename, parsed=parsed)
+    diagnostics = check(source, filename, parsed=parsed, module_names=siblings)
     if not diagnostics:
         cache.store_program(key, parsed.program)
     return parsed.program, diagnostics

@@ -78,7 +78,6 @@ def scan(text: str) -> Scan:
     comments: list[tuple[int, int, str]] = []
     stack: list[tuple[str, int, int]] = []   # (bracket, line, col)
     logical: list[LogicalLine] = []
-    line_starts_logical = True
     current_start = None
 
     def edit_line(number: int, new_text: str):
