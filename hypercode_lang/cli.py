@@ -197,31 +197,38 @@ def cmd_check(args) -> int:
     return EXIT_CHECK if errors else EXIT_OK
 
 
-def cmd_ir(args) -> int:
-    source = _read_source(args.file)
+def _parse_file(path: str, *, note: str | None = None, errors_only: bool = False):
+    """(source, ParseResult) for a file that parses, or None after saying why (and `note`)."""
+    source = _read_source(path)
     if source is None:
-        return EXIT_CHECK
+        return None
     from .api import parse
-    from .ir import dump
-    parsed = parse(source, args.file)
+    parsed = parse(source, path)
     if not parsed.ok:
-        _print_diagnostics(parsed.diagnostics, {args.file: source}, False)
+        if note:
+            _say(note)
+        shown = [d for d in parsed.diagnostics if d.is_error] if errors_only else parsed.diagnostics
+        _print_diagnostics(shown, {path: source}, False)
+        return None
+    return source, parsed
+
+
+def cmd_ir(args) -> int:
+    found = _parse_file(args.file)
+    if found is None:
         return EXIT_CHECK
-    print(dump(parsed.program, indent=None if args.compact else 2))
+    from .ir import dump
+    print(dump(found[1].program, indent=None if args.compact else 2))
     return EXIT_OK
 
 
 def cmd_fmt(args) -> int:
-    source = _read_source(args.file)
-    if source is None:
+    found = _parse_file(args.file, note=f"{args.file} has syntax errors, so it was left exactly as it is.",
+                        errors_only=True)
+    if found is None:
         return EXIT_CHECK
-    from .api import parse
     from .ir import format_program
-    parsed = parse(source, args.file)
-    if not parsed.ok:
-        _say(f"{args.file} has syntax errors, so it was left exactly as it is.")
-        _print_diagnostics([d for d in parsed.diagnostics if d.is_error], {args.file: source}, False)
-        return EXIT_CHECK
+    source, parsed = found
     formatted = format_program(parsed.program)
     if args.file == "-":
         sys.stdout.write(formatted)
