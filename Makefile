@@ -5,7 +5,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-python test-vscode test-web bench bench-lsp bench-jit clean
+# Debian packages the tests use: real Redis, speech synthesis and audio tools, Chromium.
+DEBIAN_PACKAGES := redis-server espeak-ng sox chromium
+DEBIAN_STAMP    := $(VENV)/.debian-packages
+
+.PHONY: run test test-python test-vscode test-web system-packages bench bench-lsp bench-jit clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +24,17 @@ run: $(STAMP)
 
 test: test-python test-vscode test-web
 
-test-python: $(STAMP)
+system-packages: $(DEBIAN_STAMP)
+
+$(DEBIAN_STAMP): $(STAMP)
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages the tests use:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+	touch $@
+
+test-python: $(STAMP) $(DEBIAN_STAMP)
 	$(PY) -m pytest tests
 
 test-vscode:
