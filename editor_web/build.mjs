@@ -45,4 +45,5 @@ for (const [family, pkg, stem, weights] of FONT_FACES) {
 const css = await readFile(join(here, "web/styles.css"), "utf8");
 await writeFile(join(out, "hyperflow.css"), fontCSS + "\n" + css);
 await copyFile(join(here, "web/index.html"), join(out, "index.html"));
+await copyFile(join(here, "web/voice-worklet.js"), join(out, "voice-worklet.js"));
 console.log("hyperflow built into editor_web/static/");

@@ -10,10 +10,8 @@ None of these raise for bad input: problems come back as diagnostics.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -34,6 +32,7 @@ class ExecResult:
     status: str                      # "success" | "error" | "timeout"
     duration: float
     diagnostics: "list[Diagnostic]" = field(default_factory=list)
+    usage: dict = field(default_factory=dict, repr=False, compare=False)  # the runner's notes: peak memory, …
 
     def to_json(self) -> dict:
         return {"stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code,
@@ -41,12 +40,7 @@ class ExecResult:
                 "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
-class ModuleLoadError(Exception):
-    """An imported file could not be used; `diagnostics` says why (in that file's terms)."""
-
-    def __init__(self, diagnostics: "list[Diagnostic]"):
-        super().__init__(diagnostics[0].message if diagnostics else "module could not be loaded")
-        self.diagnostics = diagnostics
+from .modules import ModuleLoadError  # noqa: E402  (re-exported: the runner and the CLI catch it)
 
 
 def parse(source: str, filename: str | None = None) -> "ParseResult":
@@ -70,13 +64,8 @@ def check(source: str, filename: str | None = None, *, parsed: "ParseResult | No
 
 def _sibling_modules(filename: str | None) -> set[str] | None:
     """Names importable from `filename`'s folder, or None when unknown (no file on disk)."""
-    if not filename or filename.startswith("<"):
-        return None
-    folder = Path(filename).resolve().parent
-    try:
-        return {p.stem for p in folder.glob("*.hc")}
-    except OSError:
-        return None
+    from .modules import sibling_modules
+    return sibling_modules(filename)
 
 
 def checked_program(source: str, filename: str | None = None) -> tuple[dict, "list[Diagnostic]"]:
@@ -106,8 +95,9 @@ def format_source(source: str) -> str | None:
 
 def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = None, stdin: str = "",
         filename: str = "<input>", jit: bool = False, max_depth: int = 1000,
-        max_size: int = 10_000_000) -> ExecResult:
-    """Check and run a program, capturing its output. Never raises for anything the program does."""
+        max_size: int = 10_000_000, memory_mb: int = 512, max_output: int = 10_000_000) -> ExecResult:
+    """Check a program here, then run it in the sandboxed child (see runner/), capturing its
+    output. Never raises for anything the program does."""
     started = time.perf_counter()
     program, diagnostics = checked_program(source, filename)
     sources = {filename: source}
@@ -115,19 +105,14 @@ def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = Non
         from .diagnostics.render import render_all
         return ExecResult("", render_all(diagnostics, sources, style="plain"), 2, "error",
                           time.perf_counter() - started, diagnostics)
-    output: list[str] = []
+    from .runner import Policy
+    from .runner import execute as run_sandboxed
     input_lines = stdin.splitlines()
     input_lines.reverse()
-
-    def read_line(prompt: str):
-        if prompt:
-            output.append(prompt)
-        return input_lines.pop() if input_lines else None
-
-    result = execute(program, filename=filename, write_out=output.append, read_line=read_line,
-                     env=env or {}, timeout=timeout, jit=jit, max_depth=max_depth, max_size=max_size,
-                     sources=sources)
-    result.stdout = "".join(output)
+    policy = Policy(timeout=timeout, memory_mb=memory_mb, max_output=max_output, max_depth=max_depth,
+                    max_size=max_size)
+    result = run_sandboxed(program, filename=filename, sources=sources, env=env or {}, policy=policy, jit=jit,
+                           read_line=lambda prompt, deadline: input_lines.pop() if input_lines else None)
     result.duration = time.perf_counter() - started
     warnings = [d for d in diagnostics if not d.is_error]
     result.diagnostics = warnings + result.diagnostics
@@ -137,8 +122,9 @@ def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = Non
 def execute(program: dict, *, filename: str, write_out, read_line, env: dict, timeout: float,
             jit: bool = False, max_depth: int = 1000, max_size: int = 10_000_000,
             sources: dict | None = None) -> ExecResult:
-    """Run checked IR with the given I/O. Returns an ExecResult whose stdout is left empty
-    (output went to `write_out`)."""
+    """Run checked IR in THIS process with the given I/O (no OS limits: the runner's child calls
+    this kind of loop; everyone else goes through `run` or `runner.execute`). Returns an
+    ExecResult whose stdout is left empty (output went to `write_out`)."""
     from .vm import Limits, run_program
     from .vm.errors import RuntimeFault
     started = time.perf_counter()
@@ -167,11 +153,18 @@ def execute(program: dict, *, filename: str, write_out, read_line, env: dict, ti
 
 
 def _module_loader(sources: dict):
+    from .modules import import_span
+
     def load_module(name: str, importing_filename: str):
-        folder = Path(importing_filename).parent if importing_filename and not importing_filename.startswith("<") \
-            else Path(os.getcwd())
-        path = folder / f"{name}.hc"
-        text = path.read_text(encoding="utf-8")  # FileNotFoundError: the VM reports HC1001
+        from .modules import load_module_source, resolve_import
+        where = dict(span=import_span(sources.get(importing_filename), name))
+        try:
+            path = resolve_import(name, importing_filename, **where)
+            text = load_module_source(path, name=name, importing_filename=importing_filename, **where)
+        except ModuleLoadError as refused:
+            if refused.diagnostics[0].code == "HC1001":
+                raise FileNotFoundError(name) from None  # the VM reports HC1001 at the import
+            raise
         module_filename = str(path)
         sources[module_filename] = text
         program, diagnostics = checked_program(text, module_filename)

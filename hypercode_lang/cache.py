@@ -1,13 +1,22 @@
-"""On-disk caches, in the spirit of CPython's `.pyc` files.
+"""The checked-program cache, in the spirit of CPython's `.pyc` files, private to the user.
 
-- the Lark grammar tables (parser/engine.py), so the parser isn't rebuilt each start;
-- checked programs: the IR of a file that passed `check` with no diagnostics at all, keyed by its
-  text, the names of the `.hc` files beside it (they decide what `import` may name) and a
-  fingerprint of the front end (grammar, parser and checker sources). A repeat `hcvm run` of an
-  unchanged file then needs neither Lark nor the checker.
+A file that passed `check` with no diagnostics at all is stored as JSON, keyed by its text, the
+names of the `.hc` files beside it (they decide what `import` may name) and a fingerprint of the
+front end. A repeat `hcvm run` of an unchanged file then needs neither Lark nor the checker.
 
-Set HYPERCODE_CACHE to choose the folder, or to "off" to disable both. A cache that can't be
-read or written is silently skipped: it only ever saves time.
+Trust: the cache is only ever a copy of work this process could redo, so nothing in it is
+believed without checks. The folder is the platform's per-user cache folder (below), created
+mode 0700, and ignored (with one calm warning on stderr) when another user owns it or others may
+write to it. Files are opened without following symlinks, must be regular files of this user,
+not too large, and a program is used only when it has the IR's shape (ir/shape.py) and carries
+the key it was asked for. Nothing is unpickled: the parser tables ship in the package as JSON
+(parser/tables.py), not in this folder.
+
+    Linux and others  $XDG_CACHE_HOME/hypercode, else ~/.cache/hypercode
+    macOS             ~/Library/Caches/HyperCode
+    Windows           %LOCALAPPDATA%\\HyperCode\\Cache
+
+HYPERCODE_CACHE chooses another folder (the same checks apply), or "off" disables the cache.
 """
 
 from __future__ import annotations
@@ -15,38 +24,82 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import stat
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 # What decides a program's IR and its diagnostics. Any change to these invalidates the cache.
 FRONT_END = ["grammar/hypercode.lark", "parser/__init__.py", "parser/build.py", "parser/engine.py",
-             "parser/scanner.py", "parser/recovery.py", "checker/__init__.py", "analysis/scopes.py",
-             "analysis/builtins.py", "vm/values.py", "ir/nodes.py"]
+             "parser/scanner.py", "parser/recovery.py", "checker/__init__.py", "checker/rules.py",
+             "scopes.py", "language/builtins.py", "language/errors.py", "language/keywords.py",
+             "language/methods.py", "language/signature.py", "vm/values.py", "ir/nodes.py", "ir/tree.py",
+             "ir/names.py", "modules.py", "grammar/parser_tables.json"]
+FORMAT = 2                       # bump when the file layout below changes
+MAX_ENTRY_BYTES = 50_000_000     # a cached program larger than this is not read
+
+_warned: set = set()
+
+
+def default_folder() -> Path:
+    """The platform's per-user cache folder for HyperCode."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "HyperCode" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "HyperCode"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "hypercode"
 
 
 def cache_dir() -> Path | None:
+    """The cache folder, created if needed, or None when the cache is off or not safe to use."""
     setting = os.environ.get("HYPERCODE_CACHE", "")
     if setting.lower() == "off":
         return None
-    folder = Path(setting) if setting else Path(tempfile.gettempdir()) / f"hypercode-cache-{_user()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+        folder = Path(setting) if setting else default_folder()
+        if not folder.exists():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
-    return folder
+    return folder if private_folder(folder) else None
 
 
-def _user() -> str:
-    return str(os.getuid()) if hasattr(os, "getuid") else "user"
+def private_folder(folder: Path) -> bool:
+    """True when `folder` is a directory this user owns that nobody else can write to.
+    Otherwise warns once (a shared or planted folder could feed us programs) and says False."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if not hasattr(os, "getuid"):  # Windows: per-user LOCALAPPDATA, protected by its ACL
+        return True
+    problem = None
+    if info.st_uid != os.getuid():
+        problem = "belongs to another user"
+    elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        problem = "can be changed by other users"
+    if problem is None:
+        return True
+    if str(folder) not in _warned:
+        _warned.add(str(folder))
+        print(f"hypercode: not using the cache folder {folder}: it {problem}. "
+              "Programs still run, just without the cache.", file=sys.stderr)
+    return False
 
 
 def _fingerprint() -> str:
-    parts = []
+    parts = [f"format:{FORMAT}"]
     for name in FRONT_END:
         try:
-            stat = (PACKAGE / name).stat()
-            parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
+            info = (PACKAGE / name).stat()
+            parts.append(f"{name}:{info.st_mtime_ns}:{info.st_size}")
         except OSError:
             parts.append(name)
     return "|".join(parts)
@@ -60,25 +113,81 @@ def program_key(source: str, filename: str | None, sibling_modules) -> str:
     return digest.hexdigest()
 
 
-def load_program(key: str) -> dict | None:
-    folder = cache_dir()
-    if folder is None:
+def _programs(folder: Path, create: bool) -> Path | None:
+    programs = folder / "programs"
+    try:
+        if create and not programs.exists():
+            programs.mkdir(mode=0o700)
+    except OSError:
+        return None
+    return programs if private_folder(programs) else None
+
+
+def read_private_file(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
+    """The bytes of `path` when it is a regular file of this user, no symlink, within `limit`."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
         return None
     try:
-        return json.loads((folder / "programs" / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
         return None
+    finally:
+        os.close(descriptor)
+
+
+def load_program(key: str) -> dict | None:
+    """The cached IR stored under `key`, or None unless every check passes."""
+    folder = cache_dir()
+    if folder is None or not all(c in "0123456789abcdef" for c in key):
+        return None
+    programs = _programs(folder, create=False)
+    if programs is None:
+        return None
+    data = read_private_file(programs / f"{key}.json")
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+        return None
+    from .ir.shape import conforms
+    from .ir.tree import too_deep
+    program = entry.get("program")
+    if too_deep(program) is not None or not conforms(program):
+        return None
+    return program
 
 
 def store_program(key: str, program: dict) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    target = folder / "programs" / f"{key}.json"
+    programs = _programs(folder, create=True)
+    if programs is None:
+        return
+    target = programs / f"{key}.json"
+    temporary = programs / f"{key}.{os.getpid()}.tmp"
     try:
-        target.parent.mkdir(exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+        # ASCII JSON: a lone surrogate in a string literal is stored as its \\u escape.
+        text = json.dumps({"format": FORMAT, "key": key, "program": program}, ensure_ascii=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(text)
         os.replace(temporary, target)  # atomic: a reader never sees half a file
-    except OSError:
-        pass
+    except (OSError, ValueError, RecursionError):
+        try:
+            temporary.unlink()
+        except OSError:
+            pass

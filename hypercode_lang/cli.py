@@ -12,10 +12,11 @@ import os
 import sys
 
 EXIT_OK, EXIT_RUNTIME, EXIT_CHECK, EXIT_LIMIT, EXIT_INTERNAL = 0, 1, 2, 3, 70
+PLUGIN_COMMANDS: dict = {}  # name -> handler, from the `hcvm.commands` entry points
 REPORT_URL = "https://github.com/hypercode-lang/hypercode/issues"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_plugins: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hcvm", description="Run, check, format and explain HyperCode programs.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -27,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object describing the run")
     run.add_argument("--plain", action="store_true", help="diagnostics without icons or colour")
     run.add_argument("--jit", action="store_true", help="compile numeric functions to machine code")
+    run.add_argument("--memory", type=int, default=512, metavar="MB", help="memory limit (default 512)")
+    run.add_argument("--max-output", type=int, default=10_000_000, metavar="BYTES",
+                     help="output limit (default 10000000); the output before it is kept")
 
     check = commands.add_parser("check", help="report problems without running")
     check.add_argument("file")
@@ -48,16 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     dis = commands.add_parser("dis", help="show the bytecode of a program")
     dis.add_argument("file")
+    if with_plugins:
+        PLUGIN_COMMANDS.update(_plugin_commands(commands))
     return parser
 
 
+def _plugin_commands(commands) -> dict:
+    """Subcommands other packages add through the `hcvm.commands` entry-point group (e.g. `ask`):
+    each entry is `register(subparsers) -> handler`. A broken plugin never breaks `hcvm`."""
+    from importlib.metadata import entry_points
+    handlers = {}
+    for point in entry_points(group="hcvm.commands"):
+        try:
+            handlers[point.name] = point.load()(commands)
+        except Exception:  # noqa: BLE001
+            if os.environ.get("HYPERCODE_DEBUG"):
+                raise
+    return handlers
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Plugins are looked up only when the command isn't a core one, so `hcvm run` stays fast.
+    args = build_parser(with_plugins=not (argv and argv[0] in COMMANDS)).parse_args(argv)
     if args.command is None:
-        build_parser().print_help()
+        build_parser(with_plugins=True).print_help()
         return EXIT_OK
     try:
-        return COMMANDS[args.command](args)
+        return (COMMANDS.get(args.command) or PLUGIN_COMMANDS[args.command])(args)
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 130
@@ -110,13 +132,8 @@ def _print_diagnostics(diagnostics, sources: dict, plain: bool) -> None:
 def _load_program(path: str, source: str):
     """(program, diagnostics) from a .hc file or an IR .json file."""
     if path.endswith(".json"):
-        from .diagnostics import Span, catalogue
-        from .ir import IRError, load
-        try:
-            return load(source), []
-        except IRError as error:
-            detail = f"This IR file breaks the HyperCode IR schema at {error.path}: {error.message}."
-            return None, [catalogue.diagnostic("HC0001", Span(1, 1, 1, 1), filename=path, detail=detail)]
+        from .checker import load_ir_program  # the same rules as source (checker/rules.py)
+        return load_ir_program(source, path)
     from .api import checked_program
     return checked_program(source, path)
 
@@ -141,43 +158,58 @@ def cmd_run(args) -> int:
     _print_diagnostics(diagnostics, sources, args.plain)
     if program is None or any(d.is_error for d in diagnostics):
         return EXIT_CHECK
-    from .api import execute
-    out = sys.stdout
-
-    def read_line(prompt: str):
-        if prompt:
-            out.write(prompt)
-        out.flush()
-        line = sys.stdin.readline() if sys.stdin else ""
-        return line[:-1] if line.endswith("\n") else (line or None)
-
-    result = execute(program, filename=args.file, write_out=out.write, read_line=read_line, env=env,
-                     timeout=args.timeout, jit=args.jit, sources=sources)
-    out.flush()
+    result = _run_sandboxed(args, program, env, sources, stream=True)
     _print_diagnostics(result.diagnostics, sources, args.plain)
     return result.exit_code
 
 
+def _run_sandboxed(args, program, env: dict, sources: dict, *, stream: bool, stdin_text: str = ""):
+    """Run checked IR in a forked, locked-down child of this process (see runner/)."""
+    from .runner import Policy, execute
+    policy = Policy(timeout=args.timeout, memory_mb=args.memory, max_output=args.max_output)
+    if not stream:
+        lines = stdin_text.splitlines()
+        lines.reverse()
+        return execute(program, filename=args.file, sources=sources, env=env, policy=policy, jit=args.jit,
+                       inline=True, read_line=lambda prompt, deadline: lines.pop() if lines else None)
+    out = sys.stdout
+
+    def write(text: str) -> None:
+        out.buffer.write(text.encode(out.encoding or "utf-8", "backslashreplace")) if hasattr(out, "buffer") \
+            else out.write(text)
+        out.flush()
+
+    def read_line(prompt: str, deadline: float):
+        if prompt:
+            write(prompt)
+        line = sys.stdin.readline() if sys.stdin else ""
+        return line[:-1] if line.endswith("\n") else (line or None)
+
+    return execute(program, filename=args.file, sources=sources, env=env, policy=policy, jit=args.jit,
+                   inline=True, on_output=write, read_line=read_line)
+
+
 def _run_json(args, source: str, env: dict) -> int:
     import json
-    from .api import ExecResult, run
-    if args.file.endswith(".json"):
-        import time
-        from .api import execute
-        started = time.perf_counter()
-        program, diagnostics = _load_program(args.file, source)
-        if program is None:
-            result = ExecResult("", diagnostics[0].message, EXIT_CHECK, "error", 0.0, diagnostics)
-        else:
-            output: list[str] = []
-            result = execute(program, filename=args.file, write_out=output.append, read_line=lambda p: None,
-                             env=env, timeout=args.timeout, jit=args.jit)
-            result.stdout = "".join(output)
-            result.duration = time.perf_counter() - started
+    import time
+    from .api import ExecResult
+    started = time.perf_counter()
+    program, diagnostics = _load_program(args.file, source)
+    sources = {args.file: source}
+    if program is None or any(d.is_error for d in diagnostics):
+        from .diagnostics.render import render_all
+        result = ExecResult("", render_all(diagnostics, sources, style="plain"), EXIT_CHECK, "error", 0.0, diagnostics)
     else:
-        result = run(source, timeout=args.timeout, env=env, stdin=sys.stdin.read() if not sys.stdin.isatty() else "",
-                     filename=args.file, jit=args.jit)
-    print(json.dumps(result.to_json(), ensure_ascii=False))
+        stdin_text = sys.stdin.read() if sys.stdin and not sys.stdin.isatty() else ""
+        result = _run_sandboxed(args, program, env, sources, stream=False, stdin_text=stdin_text)
+        result.diagnostics = [d for d in diagnostics if not d.is_error] + result.diagnostics
+    result.duration = time.perf_counter() - started
+    try:
+        text = json.dumps(result.to_json(), ensure_ascii=False)
+        text.encode(sys.stdout.encoding or "utf-8")
+    except UnicodeEncodeError:  # e.g. a lone surrogate in the output: JSON's \u escapes carry it
+        text = json.dumps(result.to_json(), ensure_ascii=True)
+    print(text)
     return result.exit_code
 
 

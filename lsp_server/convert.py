@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from lsprotocol import types as t
 from pygls.uris import from_fs_path
+from hypercode_lang.diagnostics.pages import page_uri
 
 from .positions import UTF16, Positions
 
 SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning,
             "hint": t.DiagnosticSeverity.Hint}
-ERROR_DOCS = "https://hypercode.dev/errors/{code}"
 
 
 @dataclass
@@ -64,7 +64,7 @@ def diagnostic(d, lines: list[str], settings: Settings, uri: str, positions: Pos
         message=message,
         severity=SEVERITY.get(d.severity, t.DiagnosticSeverity.Information),
         code=d.code,
-        code_description=t.CodeDescription(href=ERROR_DOCS.format(code=d.code)),
+        code_description=t.CodeDescription(href=page_uri(d.code)),
         source="hypercode",
         related_information=related or None,
         data={"why": d.why, "title": d.title, "fixes": [f.title for f in d.fixes]},

@@ -19,11 +19,11 @@ from pygls.uris import to_fs_path
 from hypercode_lang.analysis.document import Document
 from hypercode_lang.analysis.incremental import IncrementalDocument
 
+from .workspace import read_unopened
+
 DEBOUNCE_SECONDS = 0.005
 #: Full garbage collections wait until the person pauses typing for this long.
 IDLE_COLLECT_SECONDS = 2.0
-# Larger documents are analysed, but only up to this many characters (the rest is ignored).
-MAX_CHARS = 2_000_000
 
 # One analysis thread for the whole process: the parser's chunk cache is shared, and the work is
 # CPU-bound, so more threads would only contend for the GIL.
@@ -37,13 +37,12 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
     parts changed since the text `state` saw last are parsed and checked again."""
     from hypercode_lang.api import _sibling_modules
     with _LOCK:
-        clipped = text[:MAX_CHARS]
         if state is None:
-            document = Document(clipped, filename)
+            document = Document(text, filename)
             _ = document.diagnostics  # checks run here, off the event loop
         else:
-            parsed = state.update(clipped)
-            document = Document(clipped, filename, parsed=parsed)
+            parsed = state.update(text)
+            document = Document(text, filename, parsed=parsed)
             document.__dict__["diagnostics"] = state.check(parsed, _sibling_modules(filename))
             document.chunks = state.outline()
         document.raw = text
@@ -110,11 +109,7 @@ class DocumentStore:
         filename = filename_of(uri)
         if filename is None:
             return None
-        try:
-            with open(filename, encoding="utf-8") as handle:
-                return handle.read()
-        except (OSError, UnicodeDecodeError):
-            return None
+        return read_unopened(self.server, uri, filename)   # only .hc files inside the workspace
 
     def version(self, uri: str) -> int | None:
         document = self.server.workspace.text_documents.get(uri)

@@ -1,22 +1,27 @@
-"""`hypercode/run`: run a document (or a selection, or one function) in a separate process.
+"""`hypercode/run`: run a document (or a selection, or one function) through the sandboxed runner.
 
-The text is written to a temporary file in the document's own folder, so `import` finds the
-sibling modules, and run with `python -m hypercode_lang run --json`. The program has the time
-limit; the process gets a little more, and is killed if it overruns.
+The text is checked here, in the server (trusted), with the document's own file name, so
+`import` finds its sibling modules and diagnostics name the document; the checked IR then runs
+in a child of the warm fork server (hypercode_lang.runner), which keeps Run start in
+milliseconds. Interactive runs (RUN_PROTOCOL.md) stream `hypercode/runOutput`, report
+`hypercode/runWaiting` when the program calls input(), take lines from `hypercode/runInput`, and
+can be stopped with `hypercode/runStop`. Every run a session started is killed when the session
+ends (`close_session`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import sys
-import tempfile
+import queue
 import textwrap
+import threading
 import time
-from pathlib import Path
 
-GRACE_SECONDS = 2.0
+from hypercode_lang.runner import Policy, RunControl, default_resolver, execute, warm_up
+
+_STOPPED = object()
+OUTPUT = "hypercode/runOutput"
+WAITING = "hypercode/runWaiting"
 
 
 def program_text(source: str, selection: str | None = None, function: str | None = None) -> str:
@@ -30,59 +35,143 @@ def program_text(source: str, selection: str | None = None, function: str | None
     return source
 
 
-async def run_text(text: str, filename: str | None, time_limit: float) -> dict:
-    folder = Path(filename).parent if filename else None
-    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK):
-        folder = Path(tempfile.gettempdir())
-    handle, temp_path = tempfile.mkstemp(prefix=".hypercode-run-", suffix=".hc", dir=folder)
-    started = time.perf_counter()
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "hypercode_lang", "run", "--json", "--timeout", str(time_limit), temp_path,
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            cwd=str(folder))
+class _ActiveRun:
+    def __init__(self, run_id: str | None):
+        self.run_id = run_id
+        self.control = RunControl()
+        self.lines: queue.Queue = queue.Queue()
+        self.control.on_stop(lambda: self.lines.put(_STOPPED))
+
+
+class Runs:
+    """The runs one session (one client connection) has started."""
+
+    def __init__(self, lock=None):
+        self._lock = threading.Lock()
+        self._active: dict[object, _ActiveRun] = {}
+        self._analysis_lock = lock  # parsing shares a cache with the server's analysis thread
+        self.closed = False
+
+    def warm(self) -> None:
+        """Start the fork server in the background, so the first Run doesn't wait for it."""
+        threading.Thread(target=_quietly(warm_up), name="hypercode-runner-warm-up", daemon=True).start()
+
+    async def run(self, notify, text: str, filename: str | None, time_limit: float, *,
+                  run_id: str | None = None, interactive: bool = False, policy: Policy | None = None) -> dict:
+        """Check and run `text`; `notify(method, params)` sends a notification (called on the loop)."""
+        loop = asyncio.get_running_loop()
+        active = _ActiveRun(run_id)
+        key = run_id if run_id is not None else object()
+        with self._lock:
+            if self.closed:
+                return _stopped_result()
+            previous = self._active.get(key)
+            self._active[key] = active
+        if previous is not None:
+            previous.control.stop()  # a new run under the same id replaces the old one
+        pending: list[str] = []
+        pending_lock = threading.Lock()
+
+        def send_pending():
+            with pending_lock:
+                text_out = "".join(pending)
+                pending.clear()
+            if text_out:
+                notify(OUTPUT, {"runId": run_id, "text": text_out})
+
+        def on_output(chunk: str):
+            with pending_lock:
+                first = not pending
+                pending.append(chunk)
+            if first:  # one notification per burst: the loop joins what arrived meanwhile
+                loop.call_soon_threadsafe(send_pending)
+
+        def read_line(prompt: str, deadline: float):
+            if not interactive:
+                return None
+            loop.call_soon_threadsafe(send_pending)
+            loop.call_soon_threadsafe(notify, WAITING, {"runId": run_id, "prompt": prompt})
+            try:
+                line = active.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            return None if line is _STOPPED else line
+
+        streaming = interactive and run_id is not None
         try:
-            stdout, stderr = await asyncio.wait_for(process.communicate(), time_limit + GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            process.kill()
-            await process.wait()
-            return timed_out(time_limit, time.perf_counter() - started)
+            return await loop.run_in_executor(None, lambda: self._run_blocking(
+                text, filename, time_limit, active, policy, on_output if streaming else None, read_line))
+        except asyncio.CancelledError:
+            active.control.stop()  # `$/cancelRequest`: the program must not outlive its request
+            raise
+        finally:
+            with self._lock:
+                if self._active.get(key) is active:
+                    del self._active[key]
+
+    def _run_blocking(self, text, filename, time_limit, active, policy, on_output, read_line) -> dict:
+        from hypercode_lang.api import ExecResult, checked_program
+        from hypercode_lang.diagnostics.render import render_all
+        started = time.perf_counter()
+        shown = filename or "<document>"
+        sources = {shown: text}
+
+        def checked(source: str, name: str | None):
+            if self._analysis_lock is None:
+                return checked_program(source, name)
+            with self._analysis_lock:
+                return checked_program(source, name)
+
+        program, diagnostics = checked(text, shown)
+        if any(d.is_error for d in diagnostics):
+            result = ExecResult("", render_all(diagnostics, sources, style="plain"), 2, "error",
+                                time.perf_counter() - started, diagnostics)
+            return result.to_json()
+        policy = policy or Policy()
+        policy = Policy(timeout=time_limit, memory_mb=policy.memory_mb, max_output=policy.max_output,
+                        max_depth=policy.max_depth, max_size=policy.max_size)
+        resolve = default_resolver(sources, checked) if filename else _no_imports
+        result = execute(program, filename=shown, sources=sources, env={}, policy=policy, read_line=read_line,
+                         on_output=on_output, resolve_module=resolve, control=active.control)
+        result.diagnostics = [d for d in diagnostics if not d.is_error] + result.diagnostics
+        result.duration = time.perf_counter() - started
+        return result.to_json()
+
+    def stop(self, run_id) -> bool:
+        with self._lock:
+            active = self._active.get(run_id)
+        return active.control.stop() if active is not None else False
+
+    def send_input(self, run_id, text: str | None) -> bool:
+        """One line for the run's waiting input(); None means end of input."""
+        with self._lock:
+            active = self._active.get(run_id)
+        if active is None:
+            return False
+        active.lines.put(text)
+        return True
+
+    def close(self) -> int:
+        """Kill every run of this session (and refuse new ones); returns how many were stopped."""
+        with self._lock:
+            self.closed = True
+            runs = list(self._active.values())
+        return sum(1 for active in runs if active.control.stop())
+
+
+def _no_imports(name: str, importer: str):
+    raise FileNotFoundError(name)  # an unsaved document has no folder to import from
+
+
+def _stopped_result() -> dict:
+    return {"stdout": "", "stderr": "The run was stopped.\n", "exit_code": 130, "status": "stopped",
+            "duration": 0.0, "diagnostics": []}
+
+
+def _quietly(function):
+    def call():
         try:
-            result = json.loads(stdout.decode("utf-8", "replace").strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            return {"stdout": stdout.decode("utf-8", "replace"), "stderr": stderr.decode("utf-8", "replace"),
-                    "exit_code": process.returncode, "status": "error",
-                    "duration": time.perf_counter() - started, "diagnostics": []}
-        return _renamed(result, temp_path, filename)
-    finally:
-        try:
-            os.unlink(temp_path)
+            function()
         except OSError:
-            pass
-
-
-def timed_out(time_limit: float, duration: float) -> dict:
-    from hypercode_lang.diagnostics import Span, diagnostic
-    found = diagnostic("HC3001", Span(1, 1, 1, 1), seconds=time_limit)
-    return {"stdout": "", "stderr": found.message + "\n", "exit_code": 3, "status": "timeout",
-            "duration": duration, "diagnostics": [found.to_json()]}
-
-
-def _renamed(result: dict, temp_path: str, filename: str | None) -> dict:
-    """Diagnostics name the temporary file: point them at the document instead."""
-    shown = filename or "<document>"
-    for d in result.get("diagnostics", []):
-        if d.get("file") == temp_path:
-            d["file"] = shown
-        for related in d.get("related", []) or []:
-            if related.get("file") == temp_path:
-                related["file"] = shown
-        for frame in d.get("trace", []) or []:
-            if frame.get("file") == temp_path:
-                frame["file"] = shown
-    for key in ("stdout", "stderr"):
-        if isinstance(result.get(key), str):
-            result[key] = result[key].replace(temp_path, shown)
-    return result
+            pass  # the first run will try again and report the problem
+    return call

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
+import logging
 from pathlib import Path
 
 from lsprotocol import types as t
@@ -14,10 +16,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path
 
-from hypercode_lang.analysis import completion, hints, hover, navigation, outline, semantic
+from hypercode_lang.analysis import completion, crossfile, hints, hover, navigation, outline, semantic
 from hypercode_lang.diagnostics import CATALOGUE
 
 from . import convert, run
+from . import workspace as confined
 from .documents import DocumentStore, filename_of, tune_gc
 from .documents import _LOCK as _ANALYSIS_LOCK
 from .positions import Positions
@@ -40,6 +43,21 @@ LEGEND = t.SemanticTokensLegend(token_types=semantic.TOKEN_TYPES, token_modifier
 class RequestFailed(JsonRpcException):
     """LSP's RequestFailed: the request was understood but can't be done (the message says why)."""
     CODE = -32803
+
+
+class _QuietRefusals(logging.Filter):
+    """A refused request (RequestFailed, ContentModified) is an answer, not a server problem:
+    pygls would log it with a traceback; drop those records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        problem = record.exc_info[1] if record.exc_info else None
+        return not isinstance(problem, (RequestFailed, JsonRpcContentModified, confined.OutsideWorkspace))
+
+
+_QUIET = _QuietRefusals()
+for _logger in ("pygls.protocol.json_rpc", "pygls.protocol.language_server", "pygls.server"):
+    if _QUIET not in logging.getLogger(_logger).filters:
+        logging.getLogger(_logger).addFilter(_QUIET)
 
 
 class _Ignored:
@@ -66,6 +84,12 @@ class HyperCodeServer(LanguageServer):
         self.documents = DocumentStore(self)
         self.settings = convert.Settings()
         self.positions = Positions()
+        self.runs = run.Runs(_ANALYSIS_LOCK)
+        self.runs.warm()
+
+    def close_session(self) -> int:
+        """Kill every run this session started (called when the client's connection ends)."""
+        return self.runs.close()
 
     def log(self, message: str, kind: t.MessageType = t.MessageType.Log) -> None:
         """To the client's log (never stdout: stdout is the protocol)."""
@@ -76,6 +100,8 @@ class HyperCodeServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source) -> None:
         """Problems outside a request go to the client's log, not a pop-up."""
+        if isinstance(error, (RequestFailed, JsonRpcContentModified, confined.OutsideWorkspace)):
+            return                       # the client got a clear answer already
         self.log(f"HyperCode language server problem ({getattr(source, '__name__', source)}): {error}",
                  t.MessageType.Warning)
 
@@ -86,8 +112,14 @@ class HyperCodeServer(LanguageServer):
         return [convert.diagnostic(d, document.lines, self.settings, uri, self.positions)
                 for d in convert.shown(document.diagnostics, self.settings)]
 
+    @property
+    def pulls_diagnostics(self) -> bool:
+        """A client that asks for diagnostics (`textDocument/diagnostic`) gets them only when it
+        asks: pushing as well would give it two lists of the same diagnostics (VS Code shows both)."""
+        return self.supports("text_document.diagnostic")
+
     def publish(self, uri: str, document) -> None:
-        if uri not in self.workspace.text_documents:
+        if uri not in self.workspace.text_documents or self.pulls_diagnostics:
             return
         self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(
             uri=uri, diagnostics=self.lsp_diagnostics(uri, document), version=self.documents.version(uri)))
@@ -108,8 +140,55 @@ class HyperCodeServer(LanguageServer):
             latest = self.documents.latest.get(uri)
             if latest is not None and latest.raw == self.workspace.text_documents[uri].source:
                 return latest
+        if uri not in self.workspace.text_documents and not confined.may_read(self, path):
+            return None                  # a session reads only its workspace (lsp_server.workspace)
         with documents_lock():
             return navigation.read_document(path)
+
+
+def via_request(method: str, to_params):
+    """A command that does what the request `method` does: `to_params(*arguments)` builds its params."""
+    async def run(ls: HyperCodeServer, *arguments):
+        try:
+            params = to_params(*arguments)
+        except TypeError:
+            raise JsonRpcInvalidParams(f"Unexpected arguments for this command: {list(arguments)!r}") from None
+        result = ls.protocol.fm.features[method](params)
+        return await result if inspect.isawaitable(result) else result
+    return run
+
+
+#: The commands this server runs for `workspace/executeCommand` (name -> handler(ls, *arguments)).
+#: `executeCommandProvider.commands` is this table, less the commands the client said it runs
+#: itself (`initializationOptions.clientCommands`: the VS Code extension shows Explain and Run
+#: in its own UI, and vscode-languageclient can't register a command id twice). Add a command
+#: with `@command("hypercode.agent.explain")` before `create_server()`.
+COMMANDS: dict = {
+    "hypercode.explain": via_request("hypercode/explain", lambda code=None: {"code": code}),
+    "hypercode.run": via_request("hypercode/run", lambda uri=None, options=None: {
+        **(options if isinstance(options, dict) else {}), "uri": uri}),
+    "hypercode.runFunction": via_request("hypercode/run", lambda uri=None, function=None: {
+        "uri": uri, "function": function}),
+}
+
+
+def command(name: str):
+    """Decorator: add `handler(ls, *arguments)` to COMMANDS under `name`."""
+    def register(handler):
+        COMMANDS[name] = handler
+        return handler
+    return register
+
+
+def _register_commands(ls: HyperCodeServer, options) -> None:
+    client_runs = set()
+    if isinstance(options, dict):
+        for source in (options, options.get("hypercode")):
+            if isinstance(source, dict) and isinstance(source.get("clientCommands"), list):
+                client_runs |= {name for name in source["clientCommands"] if isinstance(name, str)}
+    for name, handler in COMMANDS.items():
+        if name not in client_runs and name not in ls.protocol.fm.commands:
+            ls.command(name)(handler)
 
 
 def documents_lock():
@@ -124,6 +203,10 @@ def create_server() -> HyperCodeServer:
     _register_language(server)
     _register_editing(server)
     _register_custom(server)
+    from . import agents
+    agents.register(server)          # hypercode.agent.* commands and the hypercode/agent requests
+    from . import voice
+    voice.register(server)           # hypercode/voiceCommand: a voice command's edit on this text
     return server
 
 
@@ -170,6 +253,7 @@ def _register_sync(server: HyperCodeServer) -> None:
     def initialize(ls: HyperCodeServer, params: t.InitializeParams):
         ls.positions = Positions(ls.workspace.position_encoding)
         options = params.initialization_options
+        _register_commands(ls, options)
         if isinstance(options, dict):
             ls.settings.update(options.get("hypercode", options))
 
@@ -206,12 +290,15 @@ def _register_sync(server: HyperCodeServer) -> None:
         for uri in ls.documents.open_documents():
             ls.documents.latest.pop(uri, None)
             ls.documents.changed(uri, ls.publish)
+        if ls.pulls_diagnostics and ls.supports("workspace.diagnostics.refresh_support"):
+            ls.workspace_diagnostic_refresh(None)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: HyperCodeServer, params: t.DidCloseTextDocumentParams):
         ls.documents.closed(params.text_document.uri)
-        ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=params.text_document.uri,
-                                                                        diagnostics=[]))
+        if not ls.pulls_diagnostics:
+            ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=params.text_document.uri,
+                                                                            diagnostics=[]))
 
     @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC,
                     t.DiagnosticOptions(identifier="hypercode", inter_file_dependencies=True,
@@ -268,7 +355,8 @@ def _register_language(server: HyperCodeServer) -> None:
             lsp_diagnostic = convert.diagnostic(d, document.lines, ls.settings, uri, ls.positions)
             if convert.ranges_overlap(lsp_diagnostic.range, params.range):
                 actions += convert.code_actions(d, lsp_diagnostic, document.lines, uri, ls.positions)
-        return actions
+        from . import agents
+        return actions + agents.code_actions(ls, params, document)
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     @_fresh
@@ -321,7 +409,7 @@ def _register_language(server: HyperCodeServer) -> None:
         document = await _focused(ls, params)
         if document is None:
             return None
-        found = hover.signature_help(document, *_pos(ls, document, params.position))
+        found = hover.signature_help(document, *_pos(ls, document, params.position), load=ls.load)
         if found is None:
             return None
         signature = t.SignatureInformation(
@@ -351,9 +439,16 @@ def _register_language(server: HyperCodeServer) -> None:
         document = await _analysed(ls, params)
         if document is None:
             return None
-        locs = navigation.references(document, *_pos(ls, document, params.position),
-                                     include_declaration=params.context.include_declaration)
-        return [t.Location(uri=params.text_document.uri, range=ls.positions.range_of(document.lines, loc)) for loc in locs]
+        line, col = _pos(ls, document, params.position)
+        include = params.context.include_declaration
+        member = await _module_member(ls, document, line, col)
+        if member is None:
+            locs = navigation.references(document, line, col, include_declaration=include)
+            return [t.Location(uri=params.text_document.uri, range=ls.positions.range_of(document.lines, loc))
+                    for loc in locs]
+        found = await _across_files(ls, member, lambda files: crossfile.references(member, files, include))
+        return [t.Location(uri=_uri_of(ls, filename, params.text_document.uri), range=ls.positions.range_of(doc.lines, loc))
+                for filename, (doc, locs) in sorted(found.items()) for loc in locs]
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     @_fresh
@@ -372,7 +467,7 @@ def _register_language(server: HyperCodeServer) -> None:
         if document is None:
             return None
         try:
-            loc, name = navigation.prepare_rename(document, *_pos(ls, document, params.position))
+            loc, name = navigation.prepare_rename(document, *_pos(ls, document, params.position), load=ls.load)
         except navigation.RenameRefused as refused:
             raise RequestFailed(str(refused)) from None
         return t.PrepareRenamePlaceholder(range=ls.positions.range_of(document.lines, loc), placeholder=name)
@@ -383,12 +478,23 @@ def _register_language(server: HyperCodeServer) -> None:
         document = await _analysed(ls, params)
         if document is None:
             return None
+        line, col = _pos(ls, document, params.position)
         try:
-            locs = navigation.rename_edits(document, *_pos(ls, document, params.position), params.new_name)
+            navigation.prepare_rename(document, line, col, load=ls.load)
+            member = await _module_member(ls, document, line, col)
+            if member is None:
+                locs = navigation.rename_edits(document, line, col, params.new_name)
+                found = {None: (document, locs)}
+            else:
+                found = await _across_files(ls, member, lambda files: crossfile.rename(member, params.new_name, files))
         except navigation.RenameRefused as refused:
             raise RequestFailed(str(refused)) from None
-        edits = [t.TextEdit(range=ls.positions.range_of(document.lines, loc), new_text=params.new_name) for loc in locs]
-        return t.WorkspaceEdit(changes={params.text_document.uri: edits})
+        changes = {}
+        for filename, (doc, locs) in found.items():
+            uri = _uri_of(ls, filename, params.text_document.uri)
+            changes[uri] = [t.TextEdit(range=ls.positions.range_of(doc.lines, loc), new_text=params.new_name)
+                            for loc in locs]
+        return t.WorkspaceEdit(changes=changes)
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @_fresh
@@ -450,7 +556,74 @@ def _register_language(server: HyperCodeServer) -> None:
                            command=t.Command(title=f"▶ Run {statement['def']['name']}()",
                                              command="hypercode.runFunction",
                                              arguments=[uri, statement["def"]["name"]]))
-                for statement in document.program["body"] if "def" in statement and statement.get("loc")]
+                for statement in document.program["body"] if "def" in statement and statement.get("loc")
+                and all(param["default"] is not None for param in statement["def"]["params"])]
+
+
+async def _module_member(ls: HyperCodeServer, document, line: int, col: int):
+    """The top-level name at the position when other files can use it (see `crossfile`)."""
+    def find():
+        with documents_lock():
+            return crossfile.member_at(document, line, col, ls.load)
+    return await asyncio.get_running_loop().run_in_executor(None, find)
+
+
+async def _across_files(ls: HyperCodeServer, member, work):
+    """`work(files)` on the module's folder: open buffers as they are, other `.hc` files from disk.
+    Listing, reading and parsing run off the event loop."""
+    buffers = {}
+    for uri in ls.documents.open_documents():
+        filename = filename_of(uri)
+        if filename and Path(filename).resolve().parent == member.folder:
+            document = await ls.document(uri)
+            if document is not None:
+                buffers[filename] = document
+
+    def run():
+        files = dict(module_folder_files(ls, member.folder, skip=buffers))
+        files.update(buffers)
+        with documents_lock():
+            return work(files)
+    return await asyncio.get_running_loop().run_in_executor(None, run)
+
+
+def module_folder_files(ls: HyperCodeServer, folder: Path, skip=()) -> dict[str, str]:
+    """{path: text} of the `.hc` files directly in `folder` that this session may read (inside a
+    declared workspace folder: `workspace.may_read`), within one scan budget of files and bytes."""
+    if not confined.inside(folder, confined.roots(ls)):
+        return {}
+    budget = confined.Budget()
+    skipped = {Path(p).resolve() for p in skip}
+    found, total = {}, 0
+    try:
+        candidates = sorted(folder.glob("*.hc"))
+    except OSError:
+        return {}
+    for path in candidates:
+        if len(found) >= budget.files or total > budget.bytes:
+            ls.log(f"Rename and references: stopped after {len(found):,} files in {folder}.")
+            break
+        if path.resolve() in skipped or not confined.may_read(ls, path):
+            continue
+        try:
+            text = confined.read_unopened(ls, from_fs_path(str(path)), str(path))
+        except JsonRpcException:
+            continue
+        if text is not None:
+            found[str(path)] = text
+            total += len(text)
+    return found
+
+
+def _uri_of(ls: HyperCodeServer, filename: str | None, default: str) -> str:
+    if filename is None:
+        return default
+    wanted = Path(filename).resolve()
+    for uri in ls.documents.open_documents():        # keep the client's own spelling of open files
+        own = filename_of(uri)
+        if own and Path(own).resolve() == wanted:
+            return uri
+    return from_fs_path(filename)
 
 
 def _symbol(ls, lines, symbol) -> t.DocumentSymbol:
@@ -477,27 +650,27 @@ def _encode_tokens(ls, document, tokens) -> list[int]:
 
 
 async def _workspace_documents(ls: HyperCodeServer):
-    """(uri, Document) for open documents and `.hc` files in the workspace folders."""
+    """(uri, Document) for open documents and `.hc` files in the workspace folders (a bounded
+    scan on a worker thread: see `lsp_server.workspace`)."""
     seen = {}
     for uri in ls.documents.open_documents():
         document = await ls.documents.analysed(uri)
         if document is not None:
             seen[uri] = document
-    count = 0
-    for folder in list(ls.workspace.folders.values()):
-        root = filename_of(folder.uri)
-        if not root:
-            continue
-        for path in Path(root).rglob("*.hc"):
-            count += 1
-            if count > MAX_WORKSPACE_FILES:
-                ls.log("Workspace symbols: stopped after 2,000 files.")
-                return list(seen.items())
-            uri = from_fs_path(str(path))
-            if uri not in seen and not any(part.startswith(".") for part in path.parts):
-                document = ls.load(str(path))
-                if document is not None:
-                    seen[uri] = document
+
+    def parse(path: str, text: str):      # on the scanner thread: parse and analyse there
+        from hypercode_lang.analysis.document import Document
+        with documents_lock():
+            document = Document(text, path)
+            _ = document.analysis
+        return from_fs_path(path), document
+
+    open_files = [name for name in map(filename_of, seen) if name]
+    scanned = await confined.scan(ls, parse, skip=open_files)
+    if scanned.stopped:
+        ls.log(f"Workspace symbols: the scan stopped early (it {scanned.stopped}).")
+    for uri, document in scanned.found:
+        seen.setdefault(uri, document)
     return list(seen.items())
 
 
@@ -587,12 +760,30 @@ def _register_custom(server: HyperCodeServer) -> None:
                 raise JsonRpcInvalidParams(f"'range' is not an LSP range: {problem}") from None
             selection = _slice(lines, first, last)
         timeout = _param(params, "timeout")
-        limit = float(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else ls.settings.time_limit
+        limit = ls.settings.time_limit  # a client may ask for less time, never more
+        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+            limit = min(float(timeout), limit)
         try:
             text = run.program_text(source, selection, _param(params, "function"))
         except ValueError as problem:
             raise JsonRpcInvalidParams(str(problem)) from None
-        return await run.run_text(text, filename_of(uri), limit)
+        run_id = _param(params, "runId")
+        return await ls.runs.run(ls.protocol.notify, text, filename_of(uri), limit,
+                                 run_id=run_id if isinstance(run_id, str) else None,
+                                 interactive=_param(params, "interactive") is True)
+
+    @server.feature("hypercode/runStop")
+    def run_stop_request(ls: HyperCodeServer, params):
+        return {"stopped": ls.runs.stop(_param(params, "runId"))}
+
+    @server.feature("hypercode/runInput")
+    def run_input_notification(ls: HyperCodeServer, params):
+        ls.runs.send_input(_param(params, "runId"), None if _param(params, "eof") is True else
+                           str(_param(params, "text", "")))
+
+    @server.feature(t.SHUTDOWN)
+    def shutdown_request(ls: HyperCodeServer, *args):
+        ls.close_session()
 
     @server.feature("hypercode/explain")
     def explain_request(ls: HyperCodeServer, params):

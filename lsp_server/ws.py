@@ -8,6 +8,9 @@ and one client leaving does not disturb the others.
 Framing is the one ``@codemirror/lsp-client`` and pygls' ws transport use: one
 JSON-RPC message per WebSocket text frame, no ``Content-Length`` headers.
 
+Every request passes `guard.Guard.refusal` first (Host, Origin, token), before any route
+or session sees it.
+
 This module is protocol plumbing only: it knows nothing about HyperCode.
 """
 
@@ -15,18 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+
+from .guard import Guard
+from .transport import EXIT, deliver
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ ServerFactory = Callable[[], LanguageServer]
 ProcessRequest = Callable[
     [ServerConnection, Request], Awaitable[Response | None] | Response | None
 ]
+ConnectionHandler = Callable[[ServerConnection], Awaitable[None]]
 
 DEFAULT_HOST = "127.0.0.1"
 #: Largest accepted frame. A whole document travels in one didOpen/didChange.
@@ -96,55 +101,14 @@ async def _pump(websocket: ServerConnection, outbox: asyncio.Queue) -> None:
             return
 
 
-def _error_response(msg_id: Any, exc: JsonRpcException) -> str:
-    error: dict[str, Any] = {"code": exc.code, "message": exc.message}
-    if exc.data is not None:
-        error["data"] = exc.data
-    return json.dumps({"jsonrpc": "2.0", "id": msg_id, "error": error})
-
-
 def _dispatch(server: LanguageServer, frame: str | bytes, outbox: asyncio.Queue) -> bool:
     """Feed one frame to the session's protocol. Returns False when the client asked to exit.
 
-    A bad frame is answered with a JSON-RPC error (when it can be) and logged;
-    it never ends the session or the process.
+    A bad frame is answered with a JSON-RPC error (when it can be) and logged; it never ends
+    the session or the process. `exit` ends only this connection (pygls' own exit handler
+    would stop every session in the process).
     """
-    protocol = server.protocol
-    try:
-        text = frame.decode("utf-8") if isinstance(frame, bytes) else frame
-        raw = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
-        logger.warning("Ignoring a frame that is not JSON")
-        outbox.put_nowait(_error_response(None, JsonRpcParseError()))
-        return True
-
-    if not isinstance(raw, dict) or raw.get("jsonrpc") != "2.0":
-        logger.warning("Ignoring a frame that is not a JSON-RPC 2.0 message")
-        msg_id = raw.get("id") if isinstance(raw, dict) else None
-        outbox.put_nowait(_error_response(msg_id, JsonRpcInvalidRequest()))
-        return True
-
-    if raw.get("method") == "exit":
-        # pygls' own exit handler calls sys.exit(), which would stop every
-        # session in this process; for us exit only ends this connection.
-        return False
-
-    try:
-        message = json.loads(text, object_hook=protocol.structure_message)
-    except JsonRpcException as exc:
-        if "id" in raw and "method" in raw:
-            outbox.put_nowait(_error_response(raw["id"], exc))
-        logger.warning("Could not read a %r message: %s", raw.get("method"), exc)
-        return True
-    except Exception:  # noqa: BLE001 - a bad message must never end the session
-        logger.exception("Could not read a %r message", raw.get("method"))
-        return True
-
-    try:
-        protocol.handle_message(message)
-    except Exception:  # noqa: BLE001
-        logger.exception("Handler for %r failed", raw.get("method"))
-    return True
+    return deliver(server, frame, outbox.put_nowait) != EXIT
 
 
 def _end_session(server: LanguageServer, writer: _OutboxWriter) -> None:
@@ -158,6 +122,14 @@ def _end_session(server: LanguageServer, writer: _OutboxWriter) -> None:
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
         server._thread_pool = None
+    close_session = getattr(server, "close_session", None)  # e.g. stop the session's runs
+    if close_session is not None:
+        try:
+            result = close_session()
+            if inspect.isawaitable(result):
+                asyncio.ensure_future(result)
+        except Exception:  # noqa: BLE001 - a session ends whatever its cleanup does
+            logger.exception("Could not close the session cleanly")
 
 
 async def serve_connection(
@@ -201,26 +173,45 @@ async def serve(
     port: int = 0,
     server_factory: ServerFactory | None = None,
     *,
+    guard: Guard | None = None,
     process_request: ProcessRequest | None = None,
+    handler: ConnectionHandler | None = None,
     on_ready: Callable[[Server], Any] | None = None,
 ) -> None:
     """Accept WebSocket connections until cancelled, one LSP session each.
 
-    ``process_request`` is websockets' hook, called for every HTTP request
-    before the upgrade: return a ``Response`` to answer it yourself (static
-    files, 404 for unknown paths) or ``None`` to open the LSP session.
-    ``on_ready(server)`` is called once the socket is bound (useful with
-    ``port=0`` to learn the port).
+    ``guard`` checks every request first (Host, Origin, token); without one, a guard with a fresh
+    random token that nobody knows is used, so an unguarded server is never reachable.
+    ``process_request`` is websockets' hook, called for every request the guard lets through,
+    before the upgrade: return a ``Response`` to answer it yourself (static files, 404 for
+    unknown paths) or ``None`` to accept the WebSocket. ``handler(connection)`` serves an
+    accepted socket (default: one LSP session from ``server_factory``).
+    ``on_ready(server)`` is called once the socket is bound (useful with ``port=0`` to learn
+    the port).
     """
+    guard = guard if guard is not None else Guard.create(allow_no_origin=True)
 
-    async def handler(websocket: ServerConnection) -> None:
+    async def checked(connection: ServerConnection, request: Request) -> Response | None:
+        refused = guard.refusal(connection, request)
+        if refused is not None:
+            logger.info("Refused %s %s: %s", request.method, request.path.split("?")[0],
+                        refused.status_code)
+            return refused
+        if process_request is None:
+            return None
+        response = process_request(connection, request)
+        if inspect.isawaitable(response):
+            response = await response
+        return response
+
+    async def lsp_session(websocket: ServerConnection) -> None:
         await serve_connection(websocket, server_factory)
 
     async with ws_serve(
-        handler,
+        handler or lsp_session,
         host,
         port,
-        process_request=process_request,
+        process_request=checked,
         max_size=MAX_FRAME_BYTES,
         compression=None,
     ) as ws_server:

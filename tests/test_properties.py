@@ -169,7 +169,11 @@ def arithmetic():
     return st.recursive(leaves, extend, max_leaves=6)
 
 
-KINDS = {"HC2001": "TypeError", "HC2005": "ZeroDivisionError", "HC2008": "ValueError", "HC2010": None}
+# The Python error kinds each runtime code stands for. A code that isn't here fails the test:
+# every code must be able to fail it (HC2010 is checked against the kind it carries).
+KINDS = {"HC2001": {"TypeError"}, "HC2002": {"TypeError"}, "HC2003": {"IndexError"}, "HC2004": {"KeyError"},
+         "HC2005": {"ZeroDivisionError"}, "HC2006": {"AttributeError"}, "HC2007": {"RecursionError"},
+         "HC2008": {"ValueError", "OverflowError"}, "HC2009": {"ValueError"}}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -188,5 +192,60 @@ def test_expressions_evaluate_exactly_as_python(expression):
         assert result.stdout == expected, (text, result.stderr)
     else:
         assert result.exit_code != 0, (text, result.stdout)
-        code = result.diagnostics[-1].code
-        assert KINDS.get(code, expected_error) in (expected_error, None), (text, code, expected_error)
+        diagnostic = result.diagnostics[-1]
+        kinds = {diagnostic.params.get("kind")} if diagnostic.code == "HC2010" else KINDS.get(diagnostic.code, set())
+        assert expected_error in kinds, (text, diagnostic.code, expected_error)
+
+
+# ---------------------------------------------------------------- (d) the IR path never raises
+
+WEIRD_NAMES = st.sampled_from(["a", "if", "None", "a-b", "", "1x", "__class__", "_p", "../x", "/etc/passwd", "é"])
+
+
+def _rename(tree, names):
+    """The same tree with every name replaced by the next of `names` (positions dropped too)."""
+    if isinstance(tree, dict):
+        out = {}
+        for key, value in tree.items():
+            if key == "loc":
+                continue
+            if key in ("var", "name", "import", "capture") and isinstance(value, str):
+                out[key] = next(names)
+            else:
+                out[key] = _rename(value, names)
+        return out
+    if isinstance(tree, list):
+        return [_rename(item, names) for item in tree]
+    return tree
+
+
+@FAST
+@given(programs, st.lists(WEIRD_NAMES, min_size=1, max_size=8))
+def test_any_schema_valid_ir_gets_diagnostics_never_an_exception(program, names):
+    import itertools
+    from hypercode_lang.checker import load_ir_program
+    from hypercode_lang.checker.rules import is_name
+    renamed = _rename(program, itertools.cycle(names))
+    loaded, diagnostics = load_ir_program(json.dumps(renamed), "fuzz.json")
+    for d in diagnostics:
+        assert d.code.startswith("HC") and d.message and d.span.line >= 1
+        json.dumps(d.to_json())
+    used = _names_used(renamed)
+    if any(not is_name(n) for n in used):  # a name that isn't one is never silently accepted
+        assert loaded is None and {d.code for d in diagnostics} & {"HC0001", "HC1005"}
+
+
+def _names_used(tree) -> list:
+    found = []
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("var", "name", "import", "capture") and isinstance(value, str):
+                    found.append(value)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

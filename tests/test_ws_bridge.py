@@ -10,9 +10,12 @@ import pytest
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from lsp_server import ws
+from lsp_server.guard import Guard
 
+TOKEN = "bridge-test-token"
 _sessions = itertools.count(1)
 
 
@@ -77,10 +80,11 @@ class Client:
 async def url():
     ready = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(
-        ws.serve("127.0.0.1", 0, tiny_server, on_ready=lambda s: ready.set_result(s))
+        ws.serve("127.0.0.1", 0, tiny_server, guard=Guard.create(TOKEN, allow_no_origin=True),
+                 on_ready=lambda s: ready.set_result(s))
     )
     server = await asyncio.wait_for(ready, 5)
-    yield f"ws://127.0.0.1:{ws.bound_port(server)}"
+    yield f"ws://127.0.0.1:{ws.bound_port(server)}/?token={TOKEN}"
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -165,6 +169,15 @@ async def test_exit_ends_only_that_session(url):
         assert (await b.request("test/whoami", {}))["result"]["session"] > 0
 
 
+async def test_requests_after_shutdown_are_refused(url):
+    async with connect(url) as socket:
+        client = Client(socket)
+        await client.initialize()
+        assert (await client.request("shutdown"))["result"] is None
+        reply = await client.request("test/whoami", {})
+        assert reply["error"]["code"] == -32600
+
+
 async def test_process_request_can_answer_plain_http():
     from websockets.datastructures import Headers
     from websockets.http11 import Response
@@ -180,18 +193,54 @@ async def test_process_request_can_answer_plain_http():
             "127.0.0.1",
             0,
             tiny_server,
+            guard=Guard.create(TOKEN, allow_no_origin=True, public=lambda path: path == "/hello"),
             process_request=process_request,
             on_ready=lambda s: ready.set_result(s),
         )
     )
     port = ws.bound_port(await asyncio.wait_for(ready, 5))
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    writer.write(f"GET /hello HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
     head = await asyncio.wait_for(reader.read(4096), 5)
     writer.close()
     assert head.startswith(b"HTTP/1.1 200") and head.endswith(b"hi")
-    async with connect(f"ws://127.0.0.1:{port}/lsp") as socket:
+    async with connect(f"ws://127.0.0.1:{port}/lsp", additional_headers={"Authorization": f"Bearer {TOKEN}"}) as socket:
         assert (await Client(socket).initialize())["result"]["serverInfo"]["name"] == "tiny"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_without_a_guard_nobody_gets_in():
+    """ws.serve with no guard uses a random token nobody knows: never an open server."""
+    ready = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(ws.serve("127.0.0.1", 0, tiny_server, on_ready=lambda s: ready.set_result(s)))
+    port = ws.bound_port(await asyncio.wait_for(ready, 5))
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(f"ws://127.0.0.1:{port}/"):
+            pass
+    assert refused.value.response.status_code == 401
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_session_end_calls_close_session():
+    closed = asyncio.Event()
+
+    def factory():
+        server = tiny_server()
+        server.close_session = closed.set
+        return server
+
+    ready = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(ws.serve("127.0.0.1", 0, factory, guard=Guard.create(TOKEN, allow_no_origin=True),
+                                        on_ready=lambda s: ready.set_result(s)))
+    port = ws.bound_port(await asyncio.wait_for(ready, 5))
+    async with connect(f"ws://127.0.0.1:{port}/?token={TOKEN}") as socket:
+        await Client(socket).initialize()
+        assert not closed.is_set()
+    await asyncio.wait_for(closed.wait(), 5)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

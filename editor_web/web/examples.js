@@ -99,6 +99,18 @@ print(shouted)
 `,
   },
   {
+    id: "ask",
+    title: "Ask and answer (input)",
+    text: `# input() asks for a line while the program runs.
+# Press Run, then type your answer at the end of the Output.
+
+name = input("What is your name? ")
+times = int(input("How many greetings? "))
+for i in range(times):
+    print(f"Hello, {name}! ({i + 1})")
+`,
+  },
+  {
     id: "fixme",
     title: "Fix me: a small typo",
     text: `# This program has a typo. The editor underlines it gently.

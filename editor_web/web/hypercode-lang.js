@@ -2,18 +2,29 @@
 // Keywords, strings (incl. f-strings with their {expressions}), numbers,
 // comments, built-ins, and the names that `def` introduces.
 import { StreamLanguage, HighlightStyle, syntaxHighlighting, indentUnit } from "@codemirror/language";
+import { countColumn } from "@codemirror/state";
 import { tags as t } from "@lezer/highlight";
+import * as FACTS from "./language-facts.js";
 
-export const KEYWORDS = new Set(
-  ("and as assert break case continue def elif else except False finally for if import in " +
-    "match None not or pass raise return True try while").split(" "),
-);
-const ATOMS = new Set(["True", "False", "None"]);
-export const BUILTINS = new Set(
-  ("print input len range str int float bool list tuple dict abs min max sum round sorted " +
-    "reversed enumerate zip any all type env math Error NameError TypeError ValueError " +
-    "IndexError KeyError ZeroDivisionError RecursionError AssertionError").split(" "),
-);
+/**
+ * The text of the nearest non-blank line above the one being indented. Goes through the
+ * IndentContext, which knows about the line break being inserted (Enter at the end of
+ * `if x > 0:` indents from that line, the one just finished, not from the line before it).
+ */
+function previousCodeLine(cx) {
+  let from = cx.lineAt(cx.pos, 1).from;
+  while (from > 0) {
+    const line = cx.lineAt(from - 1, -1);
+    if (line.text.trim() !== "") return line.text;
+    from = line.from;
+  }
+  return null;
+}
+
+// Generated from hypercode_lang/language/ (python -m hypercode_lang.language.export).
+export const KEYWORDS = new Set(FACTS.KEYWORDS);
+const ATOMS = new Set(FACTS.CONSTANTS);
+export const BUILTINS = new Set([...FACTS.BUILTIN_FUNCTIONS, "math", ...FACTS.ERROR_KINDS]);
 
 const IDENT = /^[\p{L}_][\p{L}\p{N}_]*/u;
 const NUMBER = /^(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?j?)/;
@@ -143,15 +154,10 @@ export const hypercodeStream = {
     // Python-style: one level deeper after a line ending in `:`, one level
     // shallower after return/pass/break/continue/raise or before else/elif/except/finally.
     if (top(state) && top(state).triple) return null;
-    const doc = cx.state.doc;
-    let line = doc.lineAt(cx.pos);
-    while (line.number > 1) {
-      line = doc.line(line.number - 1);
-      if (line.text.trim() !== "") break;
-    }
-    if (line.from >= cx.pos || line.text.trim() === "") return 0;
-    let indent = cx.lineIndent(line.from);
-    const text = line.text.replace(/#.*$/, "").trimEnd();
+    const previous = previousCodeLine(cx);
+    if (!previous) return 0;
+    let indent = countColumn(/^\s*/.exec(previous)[0], cx.state.tabSize);
+    const text = previous.replace(/#.*$/, "").trimEnd();
     if (text.endsWith(":")) indent += cx.unit;
     else if (/^\s*(return|pass|break|continue|raise)\b/.test(text)) indent -= cx.unit;
     if (/^(else|elif|except|finally)\b/.test(textAfter)) indent -= cx.unit;

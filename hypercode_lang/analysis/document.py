@@ -47,8 +47,8 @@ class Document:
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
         """The same list `hypercode_lang.check(source, filename)` gives."""
-        from ..api import _sibling_modules
         from ..checker import check_program
+        from ..modules import sibling_modules as _sibling_modules
         found = list(self.parsed.diagnostics)
         found.extend(check_program(self.program, filename=self.filename,
                                    module_names=_sibling_modules(self.filename), analysis=self.analysis))

@@ -11,12 +11,13 @@ from ..diagnostics import Span, TextEdit
 def format_edits(source: str, first_line: int | None = None, last_line: int | None = None) -> list[TextEdit] | None:
     """Edits that turn `source` into its formatted form, or None when it has syntax errors.
     With `first_line`/`last_line` (1-based, inclusive), only edits touching those lines."""
-    from ..api import format_source
-    from ..parser import normalise_newlines
+    from ..ir import format_program
+    from ..parser import normalise_newlines, parse
     source = normalise_newlines(source)
-    formatted = format_source(source)
-    if formatted is None:
+    parsed = parse(source)  # (what api.format_source does; the analysis sits below api)
+    if any(d.is_error for d in parsed.diagnostics):
         return None
+    formatted = format_program(parsed.program)
     old, new = source.splitlines(keepends=True), formatted.splitlines(keepends=True)
     hunks = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():

@@ -33,12 +33,12 @@ def parameter_hints(document: Document, first_line: int = 1, last_line: int | No
         if kind == "def":
             names = [p["name"] for p in target["def"]["params"]]
         else:
-            names = []
-            for param in target.params:
+            names = list(bi.ONE_ARGUMENT_NAMES.get(target.name, ())) if len(value["args"]) == 1 else []
+            for param in [] if names else target.params:
                 if param == bi.VARARGS:
                     break
                 names.append(param[0])
-            if len(names) == 1 and len(value["args"]) == 1:
+            if len(target.params) == 1 and len(value["args"]) == 1:
                 continue   # len(x), str(x): the name adds nothing
         for name, argument in zip(names, value["args"]):
             where = argument.get("loc")

@@ -176,7 +176,9 @@ def _callee(document: Document, line: int, col: int) -> str | None:
     return name or None
 
 
-def signature_help(document: Document, line: int, col: int) -> SignatureInfo | None:
+def signature_help(document: Document, line: int, col: int, load=None) -> SignatureInfo | None:
+    """The call open at the position. `load(path)` gives a sibling module's Document (for
+    `module.function(`); by default the file is read."""
     found = _open_call(document, line, col)
     if found is None:
         return None
@@ -187,10 +189,12 @@ def signature_help(document: Document, line: int, col: int) -> SignatureInfo | N
     scope = document.analysis.scope_at(line, col)
     if "." in callee:
         receiver, _, name = callee.rpartition(".")
+        receiver_type = infer_type({"var": receiver}, scope) if receiver.isidentifier() else None
         if receiver == "math" and name in bi.MATH:
             signature = bi.MATH[name]
+        elif receiver_type == "module":
+            return _module_function(document, receiver, name, active, load)
         else:
-            receiver_type = infer_type({"var": receiver}, scope) if receiver.isidentifier() else None
             signature = bi.method(receiver_type or "", name)
         if signature is None:
             return None
@@ -200,14 +204,29 @@ def signature_help(document: Document, line: int, col: int) -> SignatureInfo | N
         return None
     if symbol.is_builtin:
         return _from_builtin(bi.FUNCTIONS[callee], active)
-    if symbol.kind == "function" and symbol.node is not None:
-        label = def_signature(symbol.node)
-        inner = label[label.index("(") + 1:-1]
-        params = [p.strip() for p in inner.split(", ")] if inner else []
-        count = len(params)
-        return SignatureInfo(label, params, doc_comment(document, symbol.node),
-                             min(active, max(0, count - 1)))
-    return None
+    return _from_def(document, symbol, active)
+
+
+def _from_def(document: Document, symbol, active: int) -> SignatureInfo | None:
+    if symbol.kind != "function" or symbol.node is None:
+        return None
+    label = def_signature(symbol.node)
+    inner = label[label.index("(") + 1:-1]
+    params = [p.strip() for p in inner.split(", ")] if inner else []
+    return SignatureInfo(label, params, doc_comment(document, symbol.node), min(active, max(0, len(params) - 1)))
+
+
+def _module_function(document: Document, module: str, name: str, active: int, load) -> SignatureInfo | None:
+    from .navigation import module_path, read_document
+    path = module_path(document, module)
+    other = (load or read_document)(path) if path else None
+    symbol = other.analysis.module.symbols.get(name) if other is not None else None
+    if symbol is None:
+        return None
+    found = _from_def(other, symbol, active)
+    if found is not None:
+        found.label = f"{module}.{found.label}"
+    return found
 
 
 def _from_builtin(signature: bi.Signature, active: int) -> SignatureInfo:

@@ -22,10 +22,10 @@ import pickle
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
-from ..parser import ParseResult, normalise_newlines, parse_chunk
+from ..parser import SHADOWED_BY_SCANNER, ParseResult, normalise_newlines, parse_chunk
 from ..parser.engine import shift_locs
 from ..parser.scanner import scan
-from .scopes import analyse, infer_type, kind_of
+from .scopes import Analysis, analyse, infer_type, kind_of
 
 #: Re-scan the whole file when the window would be bigger than this many chunks.
 MAX_WINDOW_CHUNKS = 40
@@ -170,7 +170,7 @@ class IncrementalDocument:
             comments.extend(chunk.comments)
         scanner_lines = {d.span.line for d in problems}
         diagnostics = problems + [d for d in chunk_diagnostics
-                                  if not (d.code == "HC0001" and d.span.line in scanner_lines)]
+                                  if not (d.code in SHADOWED_BY_SCANNER and d.span.line in scanner_lines)]
         diagnostics.sort(key=lambda d: (d.span.line, d.span.col))
         if self.filename:
             for d in diagnostics:
@@ -207,8 +207,9 @@ class IncrementalDocument:
 
 
 def _parsed_chunk(text: str, start: int, end: int) -> _Chunk:
-    statements, diagnostics = parse_chunk(text, start)
-    return _Chunk(start, end, text, statements, list(diagnostics))
+    # Our own copy of the IR (moved in place when lines are added above), never the cache's.
+    statements, diagnostics = parse_chunk(text, start, private=True)
+    return _Chunk(start, end, text, statements, list(diagnostics), owned=True)
 
 
 def _distribute(chunks: list[_Chunk], problems: list, comments: list, offset: int) -> None:
@@ -256,51 +257,127 @@ def _interface(analysis, module_names) -> tuple:
     return tuple(facts), frozenset(module_names) if module_names is not None else None
 
 
+#: Check the whole file when a changed interface touches more chunks than this.
+MAX_RECHECK_CHUNKS = 24
+
+
+def _restricted(analysis: Analysis, first: int, last: int) -> Analysis:
+    """The part of `analysis` on lines first..last: what the checker reads to report on them."""
+    def on(loc) -> bool:
+        return bool(loc) and first <= loc[0] <= last
+    return Analysis(
+        analysis.module,
+        [o for o in analysis.occurrences if on(o.loc)],
+        [(node, scope) for node, scope in analysis.calls if on(node.get("loc"))],
+        [(node, scope) for node, scope in analysis.attributes if on(node.get("loc"))],
+        [(statement, loc) for statement, loc in analysis.imports if on(statement.get("loc"))],
+        [analysis.module] + [scope for scope in analysis.scopes[1:] if on(scope.loc)])
+
+
+def _changed_names(old: tuple, new: tuple) -> set[str]:
+    before = {fact[0]: fact for fact in old}
+    after = {fact[0]: fact for fact in new}
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
 class _IncrementalChecker:
+    """Per-chunk diagnostics, kept while the module's interface stays the same.
+
+    A changed chunk is checked against the others' stubs, and only its own occurrences, calls
+    and statements are looked at. When the interface changes (a top-level name added, removed,
+    or given another kind, parameters or type), only the chunks that mention a changed name, or
+    that have an unknown-name diagnostic (whose "did you mean" reads every visible name), are
+    checked again; more than MAX_RECHECK_CHUNKS of them and the whole file is checked.
+
+    The counters say which path ran (tests assert on them)."""
+
     def __init__(self):
         self.interface = None
-        self.cache: dict[str, tuple[int, list]] = {}    # chunk text -> (start line, diagnostics)
+        # chunk text -> (start line, diagnostics, names mentioned)
+        self.cache: dict[str, tuple[int, list, frozenset]] = {}
+        self.texts: list[str] = []
+        self.full_checks = 0         # the whole module checked
+        self.chunk_checks = 0        # single chunks checked against the others' stubs
+        self.interface_rechecks = 0  # times a changed interface was handled chunk by chunk
 
     def check(self, chunks: list[_Chunk], filename, module_names) -> list[Diagnostic]:
-        from ..checker import check_program
-        dirty = [i for i, chunk in enumerate(chunks) if chunk.text not in self.cache]
+        dirty = {i for i, chunk in enumerate(chunks) if chunk.text not in self.cache}
         modules = frozenset(module_names) if module_names is not None else None
         if self.interface is None or self.interface[1] != modules or len(dirty) > MAX_DIRTY_CHUNKS:
             return self._full(chunks, filename, module_names)
-        for index in dirty:
-            body = []
+        texts = [chunk.text for chunk in chunks]
+        if not dirty and texts == self.texts:
+            return self._collect(chunks)
+        analysis = _analyse(chunks, dirty)
+        interface = _interface(analysis, module_names)
+        recheck = set(dirty)
+        if interface != self.interface:
+            changed = _changed_names(self.interface[0], interface[0])
             for i, chunk in enumerate(chunks):
-                body.extend(chunk.statements if i == index else _stub(chunk))
-            program = {"hypercode": 2, "body": body}
-            analysis = analyse(program)
-            if _interface(analysis, module_names) != self.interface:
+                if i not in recheck:
+                    _start, found, names = self.cache[chunk.text]
+                    if names & changed or any(d.code == "HC1001" for d in found):
+                        recheck.add(i)
+            if len(recheck) > MAX_RECHECK_CHUNKS:
                 return self._full(chunks, filename, module_names)
-            chunk = chunks[index]
-            found = check_program(program, filename=filename, module_names=module_names, analysis=analysis)
-            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end])
+            if recheck != dirty:
+                analysis = _analyse(chunks, recheck)
+            self.interface = interface
+            self.interface_rechecks += 1
+            live = set(texts)      # entries for texts no longer in the file saw the old interface
+            self.cache = {text: value for text, value in self.cache.items() if text in live}
+        for index in sorted(recheck):
+            self._check_chunk(chunks[index], analysis, filename, module_names)
+        self.texts = texts
         return self._collect(chunks)
+
+    def _check_chunk(self, chunk: _Chunk, analysis: Analysis, filename, module_names) -> None:
+        from ..checker import check_program
+        mine = _restricted(analysis, chunk.start, chunk.end)
+        found = check_program({"hypercode": 2, "body": chunk.statements}, filename=filename,
+                              module_names=module_names, analysis=mine)
+        self.chunk_checks += 1
+        self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end],
+                                  frozenset(o.name for o in mine.occurrences))
 
     def _full(self, chunks, filename, module_names) -> list[Diagnostic]:
         from ..checker import check_program
         program = {"hypercode": 2, "body": [s for chunk in chunks for s in chunk.statements]}
         analysis = analyse(program)
         found = check_program(program, filename=filename, module_names=module_names, analysis=analysis)
+        self.full_checks += 1
         self.interface = _interface(analysis, module_names)   # def bodies never bind module names
+        starts = [chunk.start for chunk in chunks]
+        names: list[set] = [set() for _ in chunks]
+        for occurrence in analysis.occurrences:
+            if occurrence.loc and chunks:
+                names[max(0, bisect.bisect_right(starts, occurrence.loc[0]) - 1)].add(occurrence.name)
         self.cache = {}
-        for chunk in chunks:
-            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end])
+        for chunk, mentioned in zip(chunks, names):
+            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end],
+                                      frozenset(mentioned))
+        self.texts = [chunk.text for chunk in chunks]
         return self._collect(chunks)
 
     def _collect(self, chunks) -> list[Diagnostic]:
         out = []
         live = set()
         for chunk in chunks:
-            start, found = self.cache[chunk.text]
+            start, found, _names = self.cache[chunk.text]
             live.add(chunk.text)
             out.extend(d.moved(chunk.start - start) for d in found)
         if len(self.cache) > 4 * len(chunks) + 64:
             self.cache = {text: value for text, value in self.cache.items() if text in live}
         return out
+
+
+def _analyse(chunks: list[_Chunk], full: set[int]) -> Analysis:
+    """The module with the chunks in `full` as written and every other chunk as its stub: the
+    same module-level names, kinds, parameters and types as the whole file."""
+    body = []
+    for i, chunk in enumerate(chunks):
+        body.extend(chunk.statements if i in full else _stub(chunk))
+    return analyse({"hypercode": 2, "body": body})
 
 
 __all__ = ["IncrementalDocument"]

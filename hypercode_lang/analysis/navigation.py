@@ -11,6 +11,7 @@ import keyword as _python_keywords
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..diagnostics.catalogue import editor_message
 from . import builtins as bi
 from .document import Document
 from .scopes import infer_type, kind_of
@@ -43,7 +44,7 @@ def module_path(document: Document, name: str) -> str | None:
     return str(path) if path.exists() else None
 
 
-def _module_attribute(document: Document, line: int, col: int):
+def module_attribute(document: Document, line: int, col: int):
     """(module name, attribute name, attr loc) when the position is on `module.name`."""
     found = document.attribute_at(line, col)
     if found is None:
@@ -63,7 +64,7 @@ def definition(document: Document, line: int, col: int, load=read_document) -> l
             path = module_path(document, symbol.name)
             return [Target(path, START)] if path else []
         return [Target(None, loc) for loc in symbol.definitions[:1]]
-    found = _module_attribute(document, line, col)
+    found = module_attribute(document, line, col)
     if found is None:
         return []
     module, name, _ = found
@@ -104,33 +105,92 @@ def highlights(document: Document, line: int, col: int) -> list[tuple[list, bool
                   + [(tuple(loc), False) for loc in symbol.references if loc])
 
 
-def prepare_rename(document: Document, line: int, col: int) -> tuple[list, str]:
-    """(loc, name) of the name that would be renamed, or RenameRefused saying why not."""
+def prepare_rename(document: Document, line: int, col: int, load=None) -> tuple[list, str]:
+    """(loc, name) of the name that would be renamed, or RenameRefused saying why not. With
+    `load`, `module.name` (a sibling module's top-level name) can be renamed too."""
     word = document.word_at(line, col)
     if word and word[0] in bi.KEYWORDS:
-        raise RenameRefused(f"'{word[0]}' is a HyperCode keyword, so it keeps its name.")
+        raise RenameRefused(editor_message("rename.keyword", name=word[0]))
     occurrence = document.analysis.occurrence_at(line, col)
+    if occurrence is None and load is not None:
+        found = module_attribute(document, line, col)
+        if found is not None:
+            module, name, loc = found
+            path = module_path(document, module)
+            other = load(path) if path else None
+            symbol = other.analysis.module.symbols.get(name) if other is not None else None
+            if symbol is None or symbol.kind not in ("function", "variable"):
+                raise RenameRefused(editor_message("rename.unknown_member", module=module, name=name))
+            return loc, name
     if occurrence is None or occurrence.symbol is None:
         if occurrence is not None:
-            raise RenameRefused(f"'{occurrence.name}' isn't defined in this file, so there is nothing to rename yet.")
-        raise RenameRefused("There is no name here to rename. Put the cursor on a variable or function name.")
+            raise RenameRefused(editor_message("rename.undefined", name=occurrence.name))
+        raise RenameRefused(editor_message("rename.nothing"))
     if occurrence.symbol.is_builtin:
-        raise RenameRefused(f"'{occurrence.name}' is a built-in, so it keeps its name. "
-                            "You can rename your own variables and functions.")
+        raise RenameRefused(editor_message("rename.builtin", name=occurrence.name))
     if occurrence.symbol.kind == "module":
-        raise RenameRefused(f"'{occurrence.name}' is the name of a module file. Rename the file instead.")
+        raise RenameRefused(editor_message("rename.module", name=occurrence.name))
     return occurrence.loc, occurrence.name
 
 
-def rename_edits(document: Document, line: int, col: int, new_name: str) -> list[list]:
-    """The locs to replace with `new_name`."""
-    prepare_rename(document, line, col)
+def check_new_name(new_name: str) -> None:
     if not new_name.isidentifier() or _python_keywords.iskeyword(new_name) or new_name in bi.KEYWORDS:
-        raise RenameRefused(f"'{new_name}' can't be a name. Names start with a letter or '_' and "
-                            "use letters, digits and '_'; keywords can't be names.")
+        raise RenameRefused(editor_message("rename.not_a_name", new=new_name))
+
+
+KIND_PHRASES = {"function": "a function", "variable": "a variable", "parameter": "a parameter",
+                "module": "an imported module"}
+
+
+def clash(document: Document, symbol, new_name: str) -> str | None:
+    """Why renaming `symbol` to `new_name` would change what some name means, or None.
+
+    Two ways: a use of the symbol would find another `new_name` first (one already visible
+    there), or an existing `new_name` inside the symbol's scope would now find the symbol."""
+    if new_name == symbol.name:
+        return None
+    analysis = document.analysis
+    mine = [o for o in analysis.occurrences if o.symbol is symbol]
+    for occurrence in mine:
+        other = occurrence.scope.lookup(new_name)
+        if other is not None and other is not symbol:
+            return _clash_words(document, symbol, other, new_name)
+    inside = set()
+    pending = [symbol.scope] if symbol.scope is not None else []
+    while pending:
+        scope = pending.pop()
+        inside.add(id(scope))
+        pending.extend(scope.children)
+    for occurrence in analysis.occurrences:
+        if occurrence.name == new_name and id(occurrence.scope) in inside and occurrence.symbol is not symbol:
+            return _clash_words(document, symbol, occurrence.symbol, new_name, occurrence.loc)
+    return None
+
+
+def _clash_words(document: Document, symbol, other, new_name: str, used_at=None) -> str:
+    if other is not None and other.is_builtin:
+        return editor_message("rename.clash_builtin", new=new_name, old=symbol.name)
+    what = KIND_PHRASES.get(other.kind, "a name") if other is not None else "used"
+    loc = other.definitions[0] if other is not None and other.definitions else used_at
+    where = f"line {loc[0]}" if loc else "in this file"
+    if other is None:
+        what, where = "used as a name", where
+    if document.filename:
+        where += f" of {Path(document.filename).name}"
+    return editor_message("rename.clash", new=new_name, old=symbol.name, what=what, where=where)
+
+
+def rename_edits(document: Document, line: int, col: int, new_name: str) -> list[list]:
+    """The locs in this document to replace with `new_name` (RenameRefused when it can't be
+    done, e.g. `new_name` is already a name the symbol's uses would then mean)."""
+    prepare_rename(document, line, col)
+    check_new_name(new_name)
     symbol = _symbol_at(document, line, col)
+    problem = clash(document, symbol, new_name)
+    if problem:
+        raise RenameRefused(problem)
     return sorted({tuple(loc) for loc in symbol.definitions + symbol.references if loc})
 
 
 __all__ = ["Target", "RenameRefused", "definition", "references", "highlights", "prepare_rename",
-           "rename_edits", "read_document", "module_path"]
+           "rename_edits", "read_document", "module_path", "module_attribute", "check_new_name", "clash"]

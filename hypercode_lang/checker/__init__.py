@@ -8,12 +8,16 @@ parser can produce.
 
 from __future__ import annotations
 
-from ..analysis import builtins as bi
-from ..analysis.scopes import Analysis, analyse, infer_type, kind_of
 from ..diagnostics import Diagnostic, Span, catalogue, closest
 from ..ir.tree import all_statements
+from ..language import builtins as bi
+from ..language.errors import ERROR_KINDS
+from ..language.keywords import CONSTANTS
+from ..language.methods import METHODS
+from ..scopes import Analysis, analyse, infer_type, kind_of
+from .rules import check_rules, is_name
 
-NAME_EXTRAS = ["True", "False", "None"]
+NAME_EXTRAS = list(CONSTANTS)  # suggestions may be True / False / None too
 
 
 def check_program(program: dict, *, filename: str | None = None, module_names: set | None = None,
@@ -22,10 +26,10 @@ def check_program(program: dict, *, filename: str | None = None, module_names: s
     analysis = analysis or analyse(program, lines, predefined)
     found: list[Diagnostic] = []
     found += _unknown_names(analysis)
-    found += _imports(analysis, module_names)
+    found += _imports(analysis, module_names, filename)
     found += _calls(analysis)
     found += _attributes(analysis)
-    found += _misplaced(program["body"])
+    found += check_rules(program)
     found += _error_kinds(program["body"])
     found += _unused(analysis)
     for d in found:
@@ -50,14 +54,25 @@ def _unknown_names(analysis: Analysis) -> list[Diagnostic]:
     return found
 
 
-def _imports(analysis: Analysis, module_names: set | None) -> list[Diagnostic]:
+def _imports(analysis: Analysis, module_names: set | None, filename: str | None = None) -> list[Diagnostic]:
     found = []
     if module_names is None:
         return found
     for statement, name_loc in analysis.imports:
         name = statement["import"]
-        if name == "math" or name in module_names or not name_loc:
-            continue
+        if name == "math" or name in module_names or not name_loc or not is_name(name):
+            continue  # (a name that isn't one is rules.py's HC1005)
+        if filename:
+            # The file may be there but unusable (a folder, a pipe, a link out of the folder, …).
+            from ..modules import ModuleLoadError, resolve_import
+            try:
+                resolve_import(name, filename, span=Span.from_loc(name_loc))
+            except ModuleLoadError as refused:
+                if refused.diagnostics[0].code != "HC1001":
+                    found.extend(refused.diagnostics)
+                    continue
+            else:
+                continue  # it appeared since the folder was listed
         suggestion = closest(name, list(module_names) + ["math"])
         found.append(catalogue.diagnostic("HC1001", name_loc, fixes=_suggest_fix(name_loc, name, suggestion),
                                           name=name, suggestion=suggestion, module=True))
@@ -82,8 +97,8 @@ def signature_of(func: dict, scope) -> tuple[str, object] | None:
         receiver_type = infer_type(receiver, scope)
         if receiver_type == "module" and kind_of(receiver) == "var" and receiver["var"] == "math" and name in bi.MATH:
             return "builtin", bi.MATH[name]
-        if receiver_type in bi.METHODS and name in bi.METHODS[receiver_type]:
-            return "builtin", bi.METHODS[receiver_type][name]
+        if receiver_type in METHODS and name in METHODS[receiver_type]:
+            return "builtin", METHODS[receiver_type][name]
     return None
 
 
@@ -106,7 +121,7 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
             name = target.name
             low, high = target.arity()
             keywords = target.keyword_names()
-            positional_names = [p[0] for p in target.params if p != bi.VARARGS]
+            positional_names = target.positional_names()
             if target.any_keywords:
                 keywords = keywords + list(value["kwargs"])
         got = len(value["args"])
@@ -121,7 +136,9 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
         if problem is None:
             missing = [p for p in positional_names[:low] if p not in filled]
             too_many = high is not None and got > high
-            if missing or too_many or got + len(value["kwargs"]) < low:
+            # `*values` are positional only: max(key=f) still gives max() no values.
+            too_few = got + len(value["kwargs"]) < low or (high is None and got < low)
+            if missing or too_many or too_few:
                 expected = _expected(low, high)
                 found.append(catalogue.diagnostic("HC1003", call["loc"], func=name, expected=expected, got=got,
                                                   keyword=None))
@@ -154,8 +171,8 @@ def _attributes(analysis: Analysis) -> list[Diagnostic]:
         if receiver_type == "module" and kind_of(receiver) == "var" and receiver["var"] == "math":
             known = list(bi.MATH) + list(bi.MATH_CONSTANTS)
             type_word = "module"
-        elif receiver_type in bi.METHODS:
-            known = list(bi.METHODS[receiver_type])
+        elif receiver_type in METHODS:
+            known = list(METHODS[receiver_type])
             type_word = receiver_type
         else:
             continue
@@ -170,38 +187,9 @@ def _attributes(analysis: Analysis) -> list[Diagnostic]:
     return found
 
 
-def _misplaced(body: list, in_function: bool = False, in_loop: bool = False) -> list[Diagnostic]:
-    found = []
-    for statement in body:
-        kind = kind_of(statement)
-        value = statement[kind]
-        loc = statement.get("loc")
-        if kind == "return" and not in_function and loc:
-            keyword_span = Span(loc[0], loc[1], loc[0], loc[1] + len("return"))
-            found.append(catalogue.diagnostic("HC1004", keyword_span, keyword="return"))
-        elif kind in ("break", "continue") and not in_loop and loc:
-            found.append(catalogue.diagnostic("HC1004", loc, keyword=kind))
-        elif kind == "def":
-            found += _misplaced(value["body"], True, False)
-        elif kind in ("for", "while"):
-            found += _misplaced(value["body"], in_function, True)
-            found += _misplaced(value["orelse"], in_function, in_loop)
-        elif kind == "if":
-            found += _misplaced(value["body"], in_function, in_loop)
-            found += _misplaced(value["orelse"], in_function, in_loop)
-        elif kind == "try":
-            for block in [value["body"], *(h["body"] for h in value["handlers"]), value.get("orelse") or [],
-                          value.get("finally") or []]:
-                found += _misplaced(block, in_function, in_loop)
-        elif kind == "match":
-            for case in value["cases"]:
-                found += _misplaced(case["body"], in_function, in_loop)
-    return found
-
-
 def _error_kinds(body: list) -> list[Diagnostic]:
     """`except Kind:` names a known error kind (they're names too, so HC1001 with a suggestion)."""
-    known = bi.ERROR_KINDS
+    known = ERROR_KINDS
     found = []
     for statement in all_statements(body):
         if kind_of(statement) != "try":
@@ -229,3 +217,35 @@ def _unused(analysis: Analysis) -> list[Diagnostic]:
                 continue
             found.append(catalogue.diagnostic("HC1002", symbol.definitions[0], name=symbol.name))
     return found
+
+
+def load_ir_program(text: str, filename: str | None = None, *,
+                    module_names: set | None = None) -> tuple[dict | None, list[Diagnostic]]:
+    """(program, diagnostics) for IR given as JSON text (`hcvm run file.json`): the same rules
+    and checks as source, in an order that is safe for any input — JSON, depth (HC0010), schema,
+    the shared rules (rules.py), then everything `check_program` reports. The program is None
+    when it can't be checked further."""
+    from ..ir import IRError, IRTooDeep, load
+    from ..ir.tree import MAX_NESTING
+    try:
+        program = load(text)
+    except IRTooDeep as error:
+        at = error.loc or [1, 1, 1, 1]
+        return None, [catalogue.diagnostic("HC0010", Span(at[0], at[1], at[0], at[1] + 1), filename=filename,
+                                           limit=MAX_NESTING)]
+    except IRError as error:
+        detail = catalogue.ir_rule_detail("schema", path=error.path, message=error.message)
+        return None, [catalogue.diagnostic("HC0001", Span(1, 1, 1, 1), filename=filename, detail=detail)]
+    from ..ir.shape import fill_locs
+    fill_locs(program)  # positions are optional in IR; the checker's diagnostics need one
+    problems = check_rules(program)
+    if any(d.is_error for d in problems):
+        for d in problems:
+            d.filename = filename
+        return None, problems
+    if module_names is None:
+        from ..modules import sibling_modules
+        module_names = sibling_modules(filename)
+    found = check_program(program, filename=filename, module_names=module_names)
+    found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
+    return program, found

@@ -68,7 +68,7 @@ def render_all(diagnostics, sources: dict, *, style: str = "friendly", colour: b
     if len(diagnostics) > 1 and any(d.is_error for d in diagnostics):
         errors = sum(d.is_error for d in diagnostics)
         parts.append(f"{errors} error{'s' if errors != 1 else ''} in total. "
-                     "Each one is independent; fixing them in order is a good way through.")
+                     "Fixing them from the top down is a good way through; one fix can also clear a later one.")
     return "\n\n".join(parts) + ("\n" if parts else "")
 
 

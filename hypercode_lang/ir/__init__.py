@@ -10,6 +10,7 @@ import json
 from functools import lru_cache
 
 from .nodes import SCHEMA_PATH
+from .tree import MAX_NESTING, too_deep
 
 
 class IRError(ValueError):
@@ -46,14 +47,33 @@ def _deepest(error):
     return (len(error.path), error.validator != "oneOf")
 
 
+class IRTooDeep(IRError):
+    """IR nested deeper than ir/tree.MAX_NESTING (reported as HC0010, not as a schema error)."""
+
+    def __init__(self, loc):
+        super().__init__("$", f"nested more than {MAX_NESTING} levels deep")
+        self.loc = loc
+
+
 def load(data) -> dict:
-    """Load IR from JSON text or an already-decoded object, enforcing the schema."""
+    """Load IR from JSON text or an already-decoded object, enforcing the depth limit and then
+    the schema (the schema validator is recursive, so depth is checked first)."""
     if isinstance(data, (str, bytes)):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise IRError("$", f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    validate(data)
+        except RecursionError:
+            raise IRTooDeep([]) from None
+        except ValueError as exc:  # e.g. an integer with more digits than Python converts
+            raise IRError("$", f"not valid JSON ({exc})") from None
+    loc = too_deep(data)
+    if loc is not None:
+        raise IRTooDeep(loc)
+    try:
+        validate(data)
+    except RecursionError:
+        raise IRTooDeep([]) from None
     return data
 
 
@@ -75,4 +95,4 @@ def format_program(program: dict) -> str:
     return _format(program)
 
 
-__all__ = ["IRError", "dump", "format_program", "load", "strip_locs", "validate"]
+__all__ = ["IRError", "IRTooDeep", "dump", "format_program", "load", "strip_locs", "validate"]

@@ -37,3 +37,35 @@ def all_statements(body: list):
         yield statement
         for block in reversed(statement_blocks(statement)):
             stack.extend(reversed(block))
+
+
+# Every later stage (checker, compiler, formatter, JIT, JSON, schema) walks the IR recursively, so
+# the front end refuses a tree deeper than this before any of them runs. Python's own parser
+# stops at 200 nested brackets; this bound leaves room for the deepest stage's frames per level.
+MAX_NESTING = 100
+# Containers (dicts and lists) per nesting level are at most four (node, fields, list, item).
+MAX_CONTAINER_DEPTH = 4 * MAX_NESTING + 8
+
+
+def too_deep(tree, limit: int = MAX_NESTING + 2) -> list | None:
+    """The `loc` (or [] when it has none) of the first node nested more than `limit` nodes deep
+    (by default: a statement, MAX_NESTING levels inside it, and a leaf), or None. Iterative, so
+    it is safe on any depth; it stops at the first node past the limit. A node is a dict with
+    one key besides `loc` (a few field dicts count too: a bound can't be too cautious)."""
+    stack = [(tree, 0, 0, None)]
+    while stack:
+        item, nodes, containers, loc = stack.pop()
+        if isinstance(item, dict):
+            containers += 1
+            if len(item) == 1 or (len(item) == 2 and "loc" in item):
+                nodes += 1
+                loc = item.get("loc") if isinstance(item.get("loc"), list) else loc
+            if nodes > limit or containers > MAX_CONTAINER_DEPTH:
+                return list(loc) if loc else []
+            stack.extend((value, nodes, containers, loc) for key, value in item.items() if key != "loc")
+        elif isinstance(item, list):
+            containers += 1
+            if containers > MAX_CONTAINER_DEPTH:
+                return list(loc) if loc else []
+            stack.extend((value, nodes, containers, loc) for value in item)
+    return None

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..language.builtins import JIT_BUILTINS, JIT_MATH_FUNCTIONS, MATH_CONSTANTS
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
 ARITH_OPS = frozenset({"add", "sub", "mul", "div", "floordiv", "mod", "pow"})
 COMPARE_OPS = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
-# builtin name -> (min args, max args)
-BUILTINS = {"abs": (1, 1), "min": (2, 64), "max": (2, 64), "int": (1, 1), "float": (1, 1)}
-MATH_FUNCS = {
-    "sqrt": 1, "floor": 1, "ceil": 1, "sin": 1, "cos": 1, "tan": 1,
-    "exp": 1, "log": 1, "pow": 2,
-}
-MATH_CONSTS = frozenset({"pi", "e", "inf"})
+# builtin name -> (min args, max args) the native code handles; math function -> arity
+# (language facts: hypercode_lang/language/builtins.py)
+BUILTINS = JIT_BUILTINS
+MATH_FUNCS = JIT_MATH_FUNCTIONS
+MATH_CONSTS = frozenset(MATH_CONSTANTS)
 
 
 class NotJittable(Exception):

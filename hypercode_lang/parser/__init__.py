@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Span, catalogue
+from ..ir.tree import MAX_NESTING, kind_of, too_deep
 from .engine import engine, shift_locs
 from .scanner import scan
 
 MAX_REPAIRS_PER_CHUNK = 12
+# A scanner repair (bracket, string, nesting) can leave a cascade on its own line: the scanner's
+# diagnostic is kept and a chunk's diagnostic of these codes on that line is dropped.
+SHADOWED_BY_SCANNER = frozenset({"HC0001", "HC0010"})
 CACHE_SIZE = 20_000
 
 
@@ -47,9 +51,8 @@ def parse(source: str, filename: str | None = None) -> ParseResult:
         text = "\n".join(lines[chunk.start - 1:chunk.end]) + "\n"
         statements, chunk_diagnostics = parse_chunk(text, chunk.start)
         body.extend(statements)
-        # A scanner repair (bracket, string) can leave a cascade on its own line: keep the first.
         diagnostics.extend(d for d in chunk_diagnostics
-                           if not (d.code == "HC0001" and d.span.line in scanner_lines))
+                           if not (d.code in SHADOWED_BY_SCANNER and d.span.line in scanner_lines))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.col))
     if filename:
         for d in diagnostics:
@@ -60,16 +63,25 @@ def parse(source: str, filename: str | None = None) -> ParseResult:
     return ParseResult(program, diagnostics)
 
 
-def parse_chunk(text: str, first_line: int) -> tuple[list, list]:
+def parse_chunk(text: str, first_line: int, *, private: bool = False) -> tuple[list, list]:
+    """(statements, diagnostics) of one chunk. Shared with the cache (read-only) unless
+    `private`: then the statements are the caller's own to change, and never cached (an
+    editor's document keeps its chunks itself; caching them as well would hold two copies)."""
     key = (text, first_line)
     cached = _chunk_cache.get(key)
+    if cached is not None and private:
+        import pickle
+        return pickle.loads(pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))
     if cached is not None:
         _chunk_cache.move_to_end(key)
         return cached
     statements, diagnostics = _parse_with_recovery(text)
+    statements, diagnostics = _refuse_deep_nesting(statements, diagnostics)
     if first_line != 1:
         shift_locs(statements, first_line - 1)
         diagnostics = [d.moved(first_line - 1) for d in diagnostics]
+    if private:
+        return statements, diagnostics
     _chunk_cache[key] = (statements, diagnostics)
     if len(_chunk_cache) > CACHE_SIZE:
         _chunk_cache.popitem(last=False)
@@ -94,10 +106,43 @@ def _parse_with_recovery(text: str) -> tuple[list, list]:
     return [], diagnostics
 
 
+def _refuse_deep_nesting(statements: list, diagnostics: list) -> tuple[list, list]:
+    """A statement nested deeper than MAX_NESTING becomes HC0010 and a shallow stand-in, here,
+    before any recursive stage (checker, compiler, formatter, JIT, JSON) sees it."""
+    kept = []
+    for statement in statements:
+        loc = too_deep(statement)
+        if loc is None:
+            kept.append(statement)
+            continue
+        at = loc or statement.get("loc") or [1, 1, 1, 1]
+        diagnostics = diagnostics + [catalogue.diagnostic("HC0010", Span(at[0], at[1], at[0], at[1] + 1),
+                                                          limit=MAX_NESTING)]
+        kept.append(shallow_stand_in(statement))
+    return kept, diagnostics
+
+
+def shallow_stand_in(statement: dict) -> dict:
+    """What a refused statement still means to the rest of the file: the names it binds (one
+    mistake, one diagnostic), without any of its nesting."""
+    kind = kind_of(statement)
+    loc = statement.get("loc")
+    value = statement.get(kind)
+    none = {"const": None, "loc": loc}
+    if kind == "assign" and all(kind_of(t) == "var" for t in value["targets"]):
+        return {"assign": {"targets": [{"var": t["var"], "loc": t.get("loc")} for t in value["targets"]],
+                           "value": none}, "loc": loc}
+    if kind == "def":
+        params = [{"name": p["name"], "default": none if p.get("default") is not None else None}
+                  for p in value["params"]]
+        return {"def": {"name": value["name"], "params": params, "body": [{"pass": None, "loc": loc}]}, "loc": loc}
+    return {"pass": None, "loc": loc}
+
+
 def normalise_newlines(source: str) -> str:
     if source.startswith("\ufeff"):
         source = source[1:]
     return source.replace("\r\n", "\n").replace("\r", "\n")
 
 
-__all__ = ["ParseResult", "parse", "parse_chunk"]
+__all__ = ["SHADOWED_BY_SCANNER", "ParseResult", "parse", "parse_chunk"]

@@ -42,7 +42,13 @@ UNSUPPORTED = {
     "nested_comp": ("A comprehension with two 'for's", "Use nested for loops that append to a list."),
     "star_arg": ("'*' or '**' in a call", "Pass each argument by itself."),
     "bitaug": ("Bitwise assignment", "Use arithmetic assignment such as '+='."),
+    "annotation": ("A type annotation", "Leave the type out: HyperCode works types out by itself."),
 }
+
+
+class Params(list):
+    """A def's parameters; `annotation_loc` is where the first annotation among them is."""
+    annotation_loc = None
 
 
 class Marker(tuple):
@@ -200,27 +206,26 @@ class IRBuilder(Transformer):
                     span(keyword, (orelse or body)[-1]))
 
     def def_(self, items):
-        keyword, name, params, body = items
-        return node("def", {"name": str(name), "params": params or [], "body": body},
+        keyword, name, params, arrow, returns, body = items
+        # Annotations anywhere in the header are one mistake: one HC0009, at the first of them.
+        annotation = getattr(params, "annotation_loc", None) or (span(arrow, returns) if arrow else None)
+        if annotation:
+            self.unsupported("annotation", annotation)
+        return node("def", {"name": str(name), "params": list(params or []), "body": body},
                     span(keyword, body[-1]))
 
     def params(self, items):
-        seen, params = set(), []
-        for name, default, loc in items:
-            if name in seen:
-                self.note("HC0001", loc, detail=f"The parameter '{name}' appears twice.")
-            seen.add(name)
+        # Repeated names and a missing default after a default are checked by checker/rules.py,
+        # which IR loaded from a file goes through too.
+        params = Params()
+        for name, default, loc, annotation_loc in items:
+            params.annotation_loc = params.annotation_loc or annotation_loc
             params.append({"name": name, "default": default, "loc": loc})
-        for previous, current in zip(params, params[1:]):
-            if previous["default"] is not None and current["default"] is None:
-                self.note("HC0001", items[params.index(current)][2],
-                          detail=f"The parameter '{current['name']}' needs a default, because a parameter before it has one.")
-                break
         return params
 
     def param(self, items):
-        name, default = items
-        return (str(name), default, loc_of(name))
+        name, colon, annotation, default = items
+        return (str(name), default, loc_of(name), span(colon, annotation) if colon else None)
 
     def try_(self, items):
         keyword, body, *rest = items
@@ -266,7 +271,21 @@ class IRBuilder(Transformer):
         return self._unsupported_statement("del", items)
 
     def unsupported_from_import(self, items):
-        return self._unsupported_statement("from_import", items)
+        # `from m import a, b` still binds a and b (to None), so their uses raise nothing more.
+        loc = span(items[0], items[-1])
+        self.unsupported("from_import", loc)
+        names = [item for item in items[3:] if isinstance(item, Token) and item.type == "NAME"]
+        return node("assign", {"targets": [node("var", str(n), loc_of(n)) for n in names],
+                               "value": node("const", None, loc)}, loc) if len(names) == 1 else \
+            node("assign", {"targets": [node("tuple", [node("var", str(n), loc_of(n)) for n in names], loc)],
+                            "value": node("tuple", [node("const", None, loc) for _ in names], loc)}, loc)
+
+    def unsupported_annassign(self, items):
+        target, colon, annotation, value = items
+        self.unsupported("annotation", span(colon, annotation))
+        # Still an assignment (of None when there is no value), so later uses of the name are fine.
+        value = value if value is not None else node("const", None, loc_of(annotation))
+        return node("assign", {"targets": [self.target(target)], "value": value}, span(target, value))
 
     def unsupported_bitaugassign(self, items):
         self.unsupported("bitaug", loc_of(items[1]))
@@ -517,8 +536,14 @@ class IRBuilder(Transformer):
         return Marker(("comp", self.target(target), iterable, list(ifs), span(keyword, ifs[-1] if ifs else iterable)))
 
     def unsupported_nested_comp(self, items):
-        self.unsupported("nested_comp", loc_of(items[-1]))
-        return self.comp_for(items[:-1])
+        inner = items[-1]
+        self.unsupported("nested_comp", loc_of(inner))
+        _, target, iterable, ifs, loc = self.comp_for(items[:-1])
+        _, inner_target, inner_iterable, inner_ifs, inner_loc = inner
+        # The inner loop's names are bound too (one mistake, one diagnostic), and what it reads
+        # is still checked: its iterable and conditions join the outer conditions.
+        return Marker(("comp", node("tuple", [target, inner_target], span(target, inner_target)), iterable,
+                       ifs + [inner_iterable] + inner_ifs, [loc[0], loc[1], inner_loc[2], inner_loc[3]]))
 
     def comp_if(self, items):
         return items[1]

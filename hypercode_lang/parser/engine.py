@@ -1,27 +1,20 @@
-"""The Lark parser: built once per process from the grammar, loaded from Lark's cache when it
-can be (about 6 ms instead of about 100 ms for a fresh build)."""
+"""The Lark parser: built once per process, from the LALR tables shipped in the package as
+JSON (parser/tables.py; no pickle is ever read), or from the grammar when those are stale."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-from lark import Lark
 from lark.indenter import PythonIndenter
 
+from . import tables
 from .build import IRBuilder
 
-GRAMMAR = Path(__file__).resolve().parent.parent / "grammar" / "hypercode.lark"
+GRAMMAR = tables.GRAMMAR
 
 
 class Indenter(PythonIndenter):
     tab_len = 4
-
-
-def _cache_path() -> str | bool:
-    from ..cache import cache_dir
-    folder = cache_dir()
-    return str(folder / "grammar.lark.cache") if folder is not None else False
 
 
 class Engine:
@@ -32,12 +25,8 @@ class Engine:
         self.lock = threading.RLock()
         self.builder = IRBuilder(self.defer_fragment)
         self.pending: list = []
-        options = dict(parser="lalr", lexer="basic", postlex=Indenter(), maybe_placeholders=True,
-                       start=["file_input", "fstring_field"], transformer=self.builder)
-        try:
-            self.lark = Lark(GRAMMAR.read_text(encoding="utf-8"), cache=_cache_path(), **options)
-        except OSError:
-            self.lark = Lark(GRAMMAR.read_text(encoding="utf-8"), **options)
+        runtime = dict(postlex=Indenter(), transformer=self.builder)
+        self.lark = tables.load(**runtime) or tables.build(**tables.lark_options(), **runtime)
 
     def parse_chunk(self, text: str) -> tuple[dict, list]:
         """Parse one chunk of source (may raise lark exceptions). Returns (program IR, notes)."""

@@ -15,12 +15,12 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 from lark.indenter import DedentError
 
 from ..diagnostics import Span, catalogue, closest
+from ..language import keywords as language_keywords
 from .build import UNSUPPORTED as UNSUPPORTED_WORDS
 from .scanner import LogicalLine, scan
 
-BLOCK_KEYWORDS = {"if", "elif", "else", "while", "for", "def", "try", "except", "finally", "match", "case"}
-STATEMENT_KEYWORDS = ["return", "else", "elif", "while", "for", "def", "import", "if", "pass", "break",
-                      "continue", "raise", "assert", "try", "except", "finally", "match", "case"]
+BLOCK_KEYWORDS = set(language_keywords.BLOCK_KEYWORDS)
+STATEMENT_KEYWORDS = list(language_keywords.STATEMENT_KEYWORDS)
 MISSPELLINGS = {"function": "def", "func": "def", "fn": "def", "fun": "def", "fucntion": "def",
                 "funtion": "def", "define": "def", "elsif": "elif", "elseif": "elif", "elif": "elif"}
 _OTHER_LANGUAGE_CHARS = {
@@ -269,6 +269,11 @@ def _other_language(error, lines, logical, current, line, col):
             replacement = ("" if text[index - 1:index] == " " else " ") + replacement + \
                           ("" if text[index + 2:index + 3] == " " else " ")
         span = Span(line, index + 1, line, index + 1 + len(symbol))
+        if symbol in ("++", "--") and re.search(r"(?<![=!<>])=(?!=)", _code_part(text)[:index]):
+            # `y = x++` has no one-line HyperCode spelling: no fix, and no repair that makes a
+            # second, false error (`y = x += 1`); the line keeps the name it binds.
+            diag = catalogue.diagnostic("HC0009", span, feature=feature, instead=instead)
+            return Repair(diag, blank_logical_line(lines, logical, current))
         fix = catalogue.replace_fix(f"Change '{symbol}' to '{replacement.strip()}'", span, replacement)
         diag = catalogue.diagnostic("HC0009", span, fixes=[fix], feature=feature, instead=instead)
         new_text = text[:index] + replacement + text[index + len(symbol):]
@@ -349,7 +354,7 @@ def blank_logical_line(lines, logical, current: LogicalLine) -> list[str]:
 
 _ASSIGNED_NAMES = re.compile(r"^([^\W\d]\w*(?:\s*,\s*[^\W\d]\w*)*)\s*=(?!=)")
 _DEF_HEADER = re.compile(r"^def\s+([^\W\d]\w*)\s*\(([^)]*)")
-_KEYWORDS = set(STATEMENT_KEYWORDS) | {"and", "or", "not", "in", "is", "None", "True", "False", "as", "lambda"}
+_KEYWORDS = set(language_keywords.HARD_KEYWORDS)
 
 
 def _keep_bindings(original: str, opens_block: bool) -> str | None:

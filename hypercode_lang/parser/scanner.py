@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..diagnostics import Span, catalogue
+from ..ir.tree import MAX_NESTING
+from ..language.keywords import CLAUSE_KEYWORDS, STATEMENT_START_WORDS
 
 _PREFIX = r"(?:[rRuUfF]|[fF][rR]|[rR][fF])?"
 _TOKEN = re.compile(
@@ -32,10 +34,8 @@ CLOSER = {"(": ")", "[": "]", "{": "}"}
 OPENER = {v: k for k, v in CLOSER.items()}
 # Words that start a statement: a line starting with one of these (at or left of an open
 # bracket's line) is not a continuation of that bracket, so the bracket was never closed.
-STATEMENT_WORDS = {"def", "if", "elif", "else", "for", "while", "try", "except", "finally", "return",
-                   "import", "pass", "break", "continue", "raise", "assert", "match", "case", "class",
-                   "with", "print"}
-CONTINUES_CHUNK = {"elif", "else", "except", "finally"}
+STATEMENT_WORDS = STATEMENT_START_WORDS
+CONTINUES_CHUNK = CLAUSE_KEYWORDS
 
 
 @dataclass
@@ -165,6 +165,9 @@ def scan(text: str) -> Scan:
             char = match.group(0)
             if char in CLOSER:
                 stack.append((char, line_number, col))
+                if len(stack) == MAX_NESTING + 1:  # once per bracket group, not per extra level
+                    problems.append(catalogue.diagnostic("HC0010", Span(line_number, col, line_number, col + 1),
+                                                         limit=MAX_NESTING))
             elif not stack:
                 fix = catalogue.fix_remove(Span(line_number, col, line_number, col + 1), f"the extra '{char}'")
                 problems.append(catalogue.diagnostic("HC0003", Span(line_number, col, line_number, col + 1),

@@ -11,39 +11,22 @@ import math
 import re
 from itertools import islice
 
+from ..language.builtins import FUNCTIONS as SIGNATURES
+from ..language.builtins import MATH as MATH_SIGNATURES
+from ..language.builtins import MATH_NAMES
+from ..language.methods import METHODS as LANGUAGE_METHODS
 from .errors import RuntimeFault
 from .values import ERROR_PARENTS, ErrorKind, ErrorValue, builtin_function_or_method, module, type_name
 
-# Methods a program may call, per type (spec §5). Nothing else is reachable.
-METHODS = {
-    str: ("upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith",
-          "endswith", "find", "count", "isdigit", "isalpha", "title"),
-    list: ("append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse",
-           "copy", "clear"),
-    dict: ("get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear"),
-}
+# Methods a program may call, per type, with their arity: language facts (spec §5), read from
+# hypercode_lang/language/methods.py. Nothing else is reachable.
+_PYTHON_TYPES = {"str": str, "list": list, "dict": dict}
+METHODS = {_PYTHON_TYPES[t]: tuple(ms) for t, ms in LANGUAGE_METHODS.items()}
 METHOD_SETS = {t: frozenset(ms) for t, ms in METHODS.items()}
-
-# (min positional, max positional, keyword names) per method.
-METHOD_ARITY = {
-    "upper": (0, 0, ()), "lower": (0, 0, ()), "title": (0, 0, ()), "isdigit": (0, 0, ()),
-    "isalpha": (0, 0, ()), "strip": (0, 1, ()), "lstrip": (0, 1, ()), "rstrip": (0, 1, ()),
-    "split": (0, 2, ("sep", "maxsplit")), "join": (1, 1, ()), "replace": (2, 3, ()),
-    "startswith": (1, 3, ()), "endswith": (1, 3, ()), "find": (1, 3, ()),
-    "append": (1, 1, ()), "extend": (1, 1, ()), "insert": (2, 2, ()), "remove": (1, 1, ()),
-    "index": (1, 3, ()), "sort": (0, 0, ("key", "reverse")), "reverse": (0, 0, ()),
-    "copy": (0, 0, ()), "clear": (0, 0, ()), "get": (1, 2, ()), "keys": (0, 0, ()),
-    "values": (0, 0, ()), "items": (0, 0, ()), "setdefault": (1, 2, ()),
-}
-# methods whose arity depends on the type
-METHOD_ARITY_BY_TYPE = {
-    (str, "count"): (1, 3, ()), (list, "count"): (1, 1, ()),
-    (list, "pop"): (0, 1, ()), (dict, "pop"): (1, 2, ()),
-    (dict, "update"): (0, 1, None),  # None: any keyword
-}
-
-MATH_NAMES = ("sqrt", "floor", "ceil", "pi", "e", "sin", "cos", "tan", "log", "exp", "pow", "inf",
-              "isclose")
+# (type, method) -> (min positional, max positional, keyword names; None: any keyword)
+METHOD_ARITY_BY_TYPE = {(_PYTHON_TYPES[t], name): signature.vm_arity()
+                        for t, ms in LANGUAGE_METHODS.items() for name, signature in ms.items()}
+METHOD_ARITY = {name: arity for (_, name), arity in reversed(METHOD_ARITY_BY_TYPE.items())}
 
 ERROR_KINDS = tuple(ERROR_PARENTS)
 
@@ -208,34 +191,18 @@ class Builtins:
 
     # -- the table
     def table(self):
-        B = builtin_function_or_method
-        t = {
-            "print": B("print", self.b_print, 0, None, ("sep", "end")),
-            "input": B("input", self.b_input, 0, 1),
+        functions = {
+            "print": self.b_print, "input": self.b_input,
             # Python's own functions where the semantics are exactly the spec's
-            "len": B("len", len, 1, 1),
-            "range": B("range", range, 1, 3),
-            "str": B("str", str, 0, 1),
-            "int": B("int", int, 0, 2),
-            "float": B("float", float, 0, 1),
-            "bool": B("bool", bool, 0, 1),
-            "list": B("list", self.b_list, 0, 1),
-            "tuple": B("tuple", self.b_tuple, 0, 1),
-            "dict": B("dict", self.b_dict, 0, 1, None),
-            "abs": B("abs", abs, 1, 1),
-            "min": B("min", self.b_min, 1, None, ("key", "default")),
-            "max": B("max", self.b_max, 1, None, ("key", "default")),
-            "sum": B("sum", self.b_sum, 1, 2, ("start",)),
-            "round": B("round", round, 1, 2, ("ndigits",)),
-            "sorted": B("sorted", self.b_sorted, 1, 1, ("key", "reverse")),
-            "reversed": B("reversed", reversed, 1, 1),
-            "enumerate": B("enumerate", enumerate, 1, 2, ("start",)),
-            "zip": B("zip", zip, 0, None),
-            "any": B("any", self.b_any, 1, 1),
-            "all": B("all", self.b_all, 1, 1),
-            "type": B("type", self.b_type, 1, 1),
-            "env": B("env", self.b_env, 1, 2, ("default",)),
+            "len": len, "range": range, "str": str, "int": int, "float": float, "bool": bool,
+            "list": self.b_list, "tuple": self.b_tuple, "dict": self.b_dict, "abs": abs,
+            "min": self.b_min, "max": self.b_max, "sum": self.b_sum, "round": round,
+            "sorted": self.b_sorted, "reversed": reversed, "enumerate": enumerate, "zip": zip,
+            "any": self.b_any, "all": self.b_all, "type": self.b_type, "env": self.b_env,
         }
+        # Arity and keyword names come from the one table the checker reads too.
+        t = {name: builtin_function_or_method(name, fn, *SIGNATURES[name].vm_arity())
+             for name, fn in functions.items()}
         for kind in ERROR_KINDS:
             t[kind] = ErrorKind(kind)
         return t
@@ -247,9 +214,7 @@ def make_math_module():
     for n in MATH_NAMES:
         v = getattr(math, n)
         if callable(v):
-            lo, hi = {"log": (1, 2), "pow": (2, 2), "isclose": (2, 2)}.get(n, (1, 1))
-            kw = ("rel_tol", "abs_tol") if n == "isclose" else ()
-            v = builtin_function_or_method(n, v, lo, hi, kw)
+            v = builtin_function_or_method(n, v, *MATH_SIGNATURES[n].vm_arity())
         names[n] = len(values)
         values.append(v)
     return module("math", names, values)

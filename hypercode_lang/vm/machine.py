@@ -88,7 +88,7 @@ class VM:
     def write(self, text):
         out = self.out
         out.append(text)
-        if len(out) > 256:
+        if len(out) > 256 or len(text) > 65536:  # big pieces go at once: the output cap sees them
             self.flush()
 
     def flush(self):
@@ -625,6 +625,8 @@ class VM:
                                 ticks -= 1
                                 if not ticks:
                                     ticks = _TICKS
+                                    if self.out:  # a long-running loop still shows what it printed
+                                        self.flush()
                                     if monotonic() > deadline:
                                         raise self.time_fault()
                         elif op == BIN_FC:
@@ -678,6 +680,8 @@ class VM:
                             ticks -= 1
                             if not ticks:
                                 ticks = _TICKS
+                                if self.out:  # a long-running loop still shows what it printed
+                                    self.flush()
                                 if monotonic() > deadline:
                                     raise self.time_fault()
                         elif op == STORE_FAST:
@@ -828,6 +832,8 @@ class VM:
                             ticks -= 1
                             if not ticks:
                                 ticks = _TICKS
+                                if self.out:  # a long-running loop still shows what it printed
+                                    self.flush()
                                 if monotonic() > deadline:
                                     raise self.time_fault()
                         elif op == BINARY_RETURN:
@@ -858,6 +864,8 @@ class VM:
                             ticks -= 1
                             if not ticks:
                                 ticks = _TICKS
+                                if self.out:  # a long-running loop still shows what it printed
+                                    self.flush()
                                 if monotonic() > deadline:
                                     raise self.time_fault()
                         elif op == POP_JUMP_IF_FALSE:
@@ -946,6 +954,8 @@ class VM:
                             ticks -= 1
                             if not ticks:
                                 ticks = _TICKS
+                                if self.out:  # a long-running loop still shows what it printed
+                                    self.flush()
                                 if monotonic() > deadline:
                                     raise self.time_fault()
                         elif op == JUMP:

@@ -98,40 +98,8 @@ class module:  # noqa: N801
         return f"<module '{self.name}' from '{self.filename}'>"
 
 
-#: Error kind -> parent kind (Python's hierarchy, cut down to what HyperCode has).
-ERROR_PARENTS = {
-    "Exception": None,
-    "Error": "Exception",
-    "NameError": "Exception",
-    "UnboundLocalError": "NameError",
-    "TypeError": "Exception",
-    "ValueError": "Exception",
-    "LookupError": "Exception",
-    "IndexError": "LookupError",
-    "KeyError": "LookupError",
-    "ArithmeticError": "Exception",
-    "ZeroDivisionError": "ArithmeticError",
-    "OverflowError": "ArithmeticError",
-    "RuntimeError": "Exception",
-    "RecursionError": "RuntimeError",
-    "AssertionError": "Exception",
-    "EOFError": "Exception",
-    "ImportError": "Exception",
-    "ModuleNotFoundError": "ImportError",
-    "AttributeError": "Exception",
-}
-
-
-def kind_matches(kind: str, handler_kind: str) -> bool:
-    """Does an error of ``kind`` match ``except handler_kind``? ``Error`` catches every kind."""
-    if handler_kind == "Error" or handler_kind == "Exception":
-        return True
-    k = kind
-    while k is not None:
-        if k == handler_kind:
-            return True
-        k = ERROR_PARENTS.get(k)
-    return False
+# Error kinds and `except` matching are language facts (hypercode_lang/language/errors.py).
+from ..language.errors import ERROR_PARENTS, kind_matches  # noqa: E402,F401  (re-exported)
 
 
 class ErrorKind:

@@ -47,8 +47,11 @@ async def client(lsp_client: LanguageClient, request, workspace):
     lsp_client.refreshes = []
     for method in (t.WORKSPACE_INLAY_HINT_REFRESH, t.WORKSPACE_SEMANTIC_TOKENS_REFRESH, t.WORKSPACE_CODE_LENS_REFRESH):
         lsp_client.feature(method)(lambda ls, params, method=method: lsp_client.refreshes.append(method))
+    capabilities = client_capabilities(request.param)
+    # Neovim 0.10+ pulls diagnostics (`textDocument/diagnostic`); the VS Code 1.65 profile only takes pushes.
+    lsp_client.pulls = capabilities.text_document.diagnostic is not None
     result = await lsp_client.initialize_session(t.InitializeParams(
-        capabilities=client_capabilities(request.param),
+        capabilities=capabilities,
         root_uri=workspace.as_uri(),
         workspace_folders=[t.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
         initialization_options={"hypercode": SETTINGS},

@@ -11,7 +11,11 @@ SETTINGS = {"diagnostics": {"style": "friendly", "maxPerFile": 100}, "hints": {"
             "run": {"timeLimit": 10}}
 
 
-async def wait_for(predicate, timeout: float = 10.0):
+#: Generous: the machine may be shared (a 10,000-line open takes ~1 s alone, far longer under load).
+TIMEOUT = 60.0
+
+
+async def wait_for(predicate, timeout: float = TIMEOUT):
     """Poll until predicate() is truthy (the server pushes diagnostics on its own schedule)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -32,19 +36,43 @@ def new_uri(client: LanguageClient, stem: str = "doc") -> str:
 
 
 async def open_doc(client: LanguageClient, text: str, uri: str | None = None) -> str:
-    """Open a document and wait for its first published diagnostics."""
+    """Open a document and wait for its first diagnostics (pushed, or pulled by a client that pulls)."""
     uri = uri or new_uri(client)
     client.diagnostics.pop(uri, None)
     client.text_document_did_open(t.DidOpenTextDocumentParams(
         text_document=t.TextDocumentItem(uri=uri, language_id="hypercode", version=1, text=text)))
     client.opened[uri] = [1, text]
-    await wait_for(lambda: uri in client.diagnostics)
+    if getattr(client, "pulls", False):
+        await pull(client, uri)
+    else:
+        await wait_for(lambda: uri in client.diagnostics)
     return uri
+
+
+async def shown(client: LanguageClient, uri: str) -> list[t.Diagnostic]:
+    """The diagnostics the client shows now: the last pushed list, or a fresh pull."""
+    if getattr(client, "pulls", False):
+        return await pull(client, uri)
+    return list(client.diagnostics.get(uri, []))
+
+
+async def eventually(client: LanguageClient, uri: str, predicate, timeout: float = TIMEOUT) -> list[t.Diagnostic]:
+    """Wait until predicate(diagnostics the client shows) holds; returns those diagnostics."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        current = await shown(client, uri)
+        if predicate(current):
+            return current
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for the server; last diagnostics: {current}")
+        await asyncio.sleep(0.02)
 
 
 async def pull(client: LanguageClient, uri: str) -> list[t.Diagnostic]:
     report = await client.text_document_diagnostic_async(
         t.DocumentDiagnosticParams(text_document=t.TextDocumentIdentifier(uri=uri)))
+    if getattr(client, "pulls", False):
+        client.diagnostics[uri] = list(report.items)    # what a pulling client shows
     return list(report.items)
 
 

@@ -257,16 +257,18 @@ async def test_inlay_hints(client):
                                                                           range=rng(0, 0, 23, 0)))
     labels = {(h.position.line, h.position.character, h.label) for h in found}
     assert (21, 25, "radius:") in labels                              # area(3, ...)
-    assert (22, 12, "number:") in labels and (22, 21, "digits:") in labels
+    assert (22, 12, "number:") in labels and (22, 21, "ndigits:") in labels
     assert not any(line == 21 and char == 11 for line, char, _ in labels)    # area(radius): same name
     assert (13, 22, "radius:") in labels
 
 
-async def test_code_lens_runs_each_def(client):
-    uri = await program(client)
+async def test_code_lens_runs_each_def_that_needs_no_arguments(client):
+    uri = await program(client, PROGRAM + "\ndef main():\n    report([1])\n\ndef hello(name=\"you\"):\n    print(name)\n")
     lenses = await client.text_document_code_lens_async(t.CodeLensParams(text_document=doc_id(uri)))
-    assert [(lens.range.start.line, lens.command.command, list(lens.command.arguments)) for lens in lenses] == [
-        (5, "hypercode.runFunction", [uri, "area"]), (10, "hypercode.runFunction", [uri, "report"])]
+    # area(radius, ...) and report(items) need arguments, so "▶ Run area()" would only fail
+    assert [(lens.range.start.line, lens.command.title, lens.command.command, list(lens.command.arguments))
+            for lens in lenses] == [(24, "▶ Run main()", "hypercode.runFunction", [uri, "main"]),
+                                    (27, "▶ Run hello()", "hypercode.runFunction", [uri, "hello"])]
 
 
 async def test_requests_right_after_an_edit_see_the_new_text(client):

@@ -51,8 +51,7 @@ async def ws_server():
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "lsp_server", "--ws", "127.0.0.1:0", stderr=asyncio.subprocess.PIPE)
     line = (await asyncio.wait_for(process.stderr.readline(), 30)).decode()
-    port = int(re.search(r":(\d+)\s*$", line).group(1))
-    yield f"ws://127.0.0.1:{port}"
+    yield re.search(r"ws://127\.0\.0\.1:\d+/\?token=\S+", line).group(0)   # the printed URL has the token
     process.terminate()
     await process.wait()
 

@@ -17,7 +17,7 @@ const url = await new Promise((resolve, reject) => {
   let out = "";
   server.stdout.on("data", (c) => {
     out += c;
-    const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+    const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
     if (m) resolve(m[0]);
   });
   server.on("exit", (code) => reject(new Error(`hypercode-web exited with ${code}`)));

@@ -50,7 +50,7 @@ function startServer() {
     const timer = setTimeout(() => reject(new Error(`hypercode-web did not start:\n${out}\n${err}`)), 30000);
     child.stdout.on("data", (chunk) => {
       out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       if (m) {
         clearTimeout(timer);
         resolve({ child, url: m[0] });
@@ -142,7 +142,8 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
       timeout: 20000,
     });
     assert.equal(await page.title(), "hyperflow · HyperCode editor");
-    assert.match(await page.locator("#connection").textContent(), /connected/i);
+    // Plain words, not "Helper connected".
+    assert.equal(await page.locator("#connection").textContent(), "Checking your code as you type");
     await shot("01-loaded");
   });
 
@@ -157,6 +158,15 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     const tooltip = page.locator(".cm-tooltip-lint");
     await tooltip.waitFor({ timeout: 10000 });
     assert.match(await tooltip.textContent(), /Did you mean 'message'\?/);
+    // The code links to its page in the error reference, served by hypercode-web itself.
+    const link = tooltip.locator("a.hf-diag-code", { hasText: "HC1001" });
+    assert.equal(await link.getAttribute("href"), "/docs/errors/HC1001");
+    const reference = await page.evaluate(async () => {
+      const response = await fetch("/docs/errors/HC1001");
+      return { status: response.status, text: await response.text() };
+    });
+    assert.equal(reference.status, 200);
+    assert.match(reference.text, /HC1001: Unknown name/);
     // The quick fix is offered in the tooltip as a button.
     const fix = tooltip.locator(".cm-diagnosticAction.hf-action-fix").first();
     await fix.waitFor({ timeout: 10000 });
@@ -287,6 +297,8 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     await page.evaluate(() => window.hyperflow.setText("# something else\n"));
     await page.locator("#open").click();
     await page.locator("#saved-list button", { hasText: "saved.hc" }).click();
+    // "# something else" was never saved, so hyperflow asks before replacing it.
+    await page.locator("#replace-yes").click();
     assert.equal(await docText(), 'print("saved program")\n');
     // The draft survives a reload.
     await page.waitForTimeout(600);
@@ -340,6 +352,14 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
   test("everything is reachable by keyboard, with a visible focus ring", async () => {
     await page.reload();
     await page.waitForSelector(".cm-content");
+    // The editor has the focus on load; from the top of the page, Tab reaches the skip link first.
+    await page.waitForFunction(() => document.activeElement?.classList.contains("cm-content"));
+    await page.evaluate(() => {
+      // Start sequential focus navigation from the top of the page.
+      document.body.setAttribute("tabindex", "-1");
+      document.body.focus();
+      document.body.removeAttribute("tabindex");
+    });
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
     const seen = [];

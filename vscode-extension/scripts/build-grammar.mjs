@@ -8,16 +8,18 @@ import { fileURLToPath } from "node:url";
 const r = String.raw;
 const OUT = fileURLToPath(new URL("../syntaxes/hypercode.tmLanguage.json", import.meta.url));
 
-// ── word lists (LANGUAGE.md §1, §3, §5) ──────────────────────────────────────
-const FLOW = ["if", "elif", "else", "for", "while", "break", "continue", "return", "pass", "try", "except", "finally", "raise", "assert"];
-const BUILTINS = ["print", "input", "len", "range", "str", "int", "float", "bool", "list", "tuple", "dict", "abs", "min", "max", "sum", "round", "sorted", "reversed", "enumerate", "zip", "any", "all", "type", "env"];
-const STR_METHODS = ["upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith", "find", "count", "isdigit", "isalpha", "title"];
-const LIST_METHODS = ["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "copy", "clear"];
-const DICT_METHODS = ["get", "keys", "values", "items", "pop", "setdefault", "update", "copy", "clear"];
-const METHODS = [...new Set([...STR_METHODS, ...LIST_METHODS, ...DICT_METHODS])];
-const MATH_FUNCS = ["sqrt", "floor", "ceil", "sin", "cos", "tan", "log", "exp", "pow", "isclose"];
-const MATH_CONSTS = ["pi", "e", "inf"];
-const ERROR_KINDS = ["Error", "NameError", "TypeError", "ValueError", "IndexError", "KeyError", "ZeroDivisionError", "RecursionError", "AssertionError"];
+// ── word lists: generated from hypercode_lang/language/ ─────────────────────
+// `python -m hypercode_lang.language.export` writes syntaxes/language-facts.json, so the
+// grammar knows exactly the keywords, built-ins, methods and error kinds the checker and VM do.
+const FACTS = JSON.parse(readFileSync(new URL("../syntaxes/language-facts.json", import.meta.url), "utf8"));
+// `match` and `case` are soft keywords here: the grammar colours them only at a block header.
+const SOFT_KEYWORDS = ["match", "case"];
+const FLOW = FACTS.controlKeywords.filter((w) => !SOFT_KEYWORDS.includes(w));
+const BUILTINS = FACTS.builtinFunctions;
+const METHODS = FACTS.methodNames;
+const MATH_FUNCS = FACTS.mathFunctions;
+const MATH_CONSTS = FACTS.mathConstants;
+const ERROR_KINDS = FACTS.errorKinds;
 
 const words = (list) => list.join("|");
 const IDENT = r`[[:alpha:]_][[:word:]]*`;

@@ -15,6 +15,8 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
+import { Agents } from "./agents";
+import { CLIENT_AGENT_COMMANDS } from "./core/agents";
 import { discoverServerOnDisk, type Discovery, needsShell } from "./core/discovery";
 import {
   choicesForCursor,
@@ -37,6 +39,7 @@ import {
   startLine,
 } from "./core/run";
 import { configurationFor, type HypercodeSettings, needsRestart, readSettings, SECTION } from "./core/settings";
+import { Voice } from "./voice";
 
 const LANGUAGE_ID = "hypercode";
 
@@ -116,6 +119,8 @@ class HypercodeExtension implements vscode.Disposable {
     register("hypercode.explainError", () => this.explainError());
     register("hypercode.restartServer", () => this.restart(true));
     register("hypercode.statusMenu", () => this.statusMenu());
+    this.disposables.push(new Agents(() => this.client));   // hypercode.agent.* (./agents.ts)
+    this.disposables.push(new Voice());                     // hypercode.voice.* (./voice.ts)
 
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, this.explainProvider),
@@ -178,7 +183,9 @@ class HypercodeExtension implements vscode.Disposable {
         { scheme: "untitled", language: LANGUAGE_ID },
       ],
       synchronize: { configurationSection: SECTION },
-      initializationOptions: settings,
+      // The server advertises its executeCommand commands less these, which this extension
+      // registers itself (vscode-languageclient would register them a second time and fail).
+      initializationOptions: { ...settings, clientCommands: ["hypercode.explain", "hypercode.runFunction", ...CLIENT_AGENT_COMMANDS] },
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler: {

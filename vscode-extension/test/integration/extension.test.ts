@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
 
 import { createVscodeMock, type MockState, textDocument } from "./vscode-mock";
+import { CLIENT_AGENT_COMMANDS } from "../../src/core/agents";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const bundle = path.join(root, "dist", "extension.js");
@@ -155,6 +156,7 @@ describe("with a server in the workspace .venv", () => {
       diagnostics: { style: "plain", maxPerFile: 100 },
       hints: { enabled: true },
       run: { timeLimit: 7 },
+      clientCommands: ["hypercode.explain", "hypercode.runFunction", ...CLIENT_AGENT_COMMANDS],
     });
   });
 

@@ -82,6 +82,20 @@ export class Range {
     return this.start.line === this.end.line && this.start.character === this.end.character;
   }
 }
+/** A text editor tab's input: the language client pulls diagnostics for the documents in tabs. */
+export class TabInputText {
+  constructor(public readonly uri: Uri) {}
+}
+export class TabInputTextDiff {
+  constructor(public readonly original: Uri, public readonly modified: Uri) {}
+}
+export class TabInputCustom {
+  constructor(public readonly uri: Uri) {}
+}
+export class TabInputNotebook {
+  constructor(public readonly uri: Uri) {}
+}
+
 export class Selection extends Range {
   get active(): Position {
     return this.end;
@@ -300,7 +314,14 @@ export function createVscodeMock(): { vscode: any; state: MockState } {
         return state.activeTextEditor;
       },
       visibleTextEditors: [] as any[],
-      tabGroups: { all: [], onDidChangeTabs: noopEvent, onDidChangeTabGroups: noopEvent },
+      // Every open document is shown in a tab, as when a person opens files in VS Code.
+      tabGroups: {
+        get all() {
+          return [{ tabs: state.documents.map((d: any) => ({ input: new TabInputText(d.uri) })) }];
+        },
+        onDidChangeTabs: noopEvent,
+        onDidChangeTabGroups: noopEvent,
+      },
       onDidChangeVisibleTextEditors: noopEvent,
       onDidChangeActiveTextEditor: noopEvent,
       showErrorMessage: show("error"),
@@ -380,6 +401,10 @@ export function createVscodeMock(): { vscode: any; state: MockState } {
       Position,
       Range,
       Selection,
+      TabInputText,
+      TabInputTextDiff,
+      TabInputCustom,
+      TabInputNotebook,
       CancellationTokenSource,
       CancellationError,
       CompletionItem,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import { ACCEPT_COMMAND, AGENT_KINDS, CLIENT_AGENT_COMMANDS } from "../../src/core/agents";
 
 // The declarative parts of the extension (language configuration, snippets, grammar file):
 // VS Code reads them as JSON and compiles the patterns as JavaScript regular expressions.
@@ -95,5 +96,36 @@ describe("grammar file", () => {
     };
     walk(grammar);
     assert.deepEqual(missing, []);
+  });
+});
+
+describe("agent commands in the palette", () => {
+  const pkg = readJson("package.json");
+  const commands = pkg.contributes.commands as { command: string; title: string; category?: string }[];
+  const palette = pkg.contributes.menus.commandPalette as { command: string; when?: string }[];
+  const byId = new Map(commands.map((c) => [c.command, c]));
+
+  test("explain, fix, test, review and ask are contributed under HyperCode with a title each", () => {
+    assert.deepEqual([...AGENT_KINDS].sort(), ["ask", "explain", "fix", "review", "test"]);
+    for (const id of CLIENT_AGENT_COMMANDS) {
+      const entry = byId.get(id);
+      assert.ok(entry, `${id} is contributed`);
+      assert.equal(entry.category, "HyperCode", id);
+      assert.ok(entry.title.length > 0 && !/HyperCode/.test(entry.title), `${id}: the category already says HyperCode`);
+    }
+    assert.equal(new Set(commands.map((c) => c.title)).size, commands.length, "titles are unique in the palette");
+  });
+
+  test("they show in the palette only in a HyperCode editor; accepting an answer is not a palette entry", () => {
+    for (const id of CLIENT_AGENT_COMMANDS) {
+      const entries = palette.filter((p) => p.command === id);
+      assert.equal(entries.length, 1, id);
+      assert.equal(entries[0].when, "editorLangId == hypercode", id);
+    }
+    assert.equal(byId.has(ACCEPT_COMMAND), false, "accept needs an answer's id, so it is not offered on its own");
+  });
+
+  test("every palette entry names a contributed command", () => {
+    for (const entry of palette) assert.ok(byId.has(entry.command), entry.command);
   });
 });

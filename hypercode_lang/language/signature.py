@@ -1,0 +1,77 @@
+"""How one built-in function or method is called: its parameters, which of them are positional
+only, which are keyword only, and the plain-words doc shown by hover, completion and signature
+help. The checker's HC1003, the VM's argument checks and the tools all read the same object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REQUIRED = object()   # marks a parameter without a default
+VARARGS = "*"         # marks "any number of positional values" in `params`
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    params: tuple                # ((name, default|REQUIRED) | VARARGS, …)
+    doc: str
+    example: str
+    keywords_only: tuple = ()    # ((name, default), …): keyword-only parameters (print's sep/end)
+    any_keywords: bool = False   # accepts any name=value (dict(a=1))
+    positional_only: int = 0     # how many leading params can't be passed by name (Python's `/`)
+    min_varargs: int = 0         # fewest values `*values` takes (max() needs one)
+
+    @property
+    def label(self) -> str:
+        parts = []
+        for p in self.params:
+            if p == VARARGS:
+                parts.append("*values")
+            else:
+                name, default = p
+                parts.append(name if default is REQUIRED else f"{name}={default}")
+        parts += [f"{name}={default}" for name, default in self.keywords_only]
+        return f"{self.name}({', '.join(parts)})"
+
+    def arity(self) -> tuple[int, int | None]:
+        """(fewest, most) positional arguments; most is None for any number."""
+        named = [p for p in self.params if p != VARARGS]
+        required = sum(1 for p in named if p[1] is REQUIRED)
+        if VARARGS in self.params:
+            return required + self.min_varargs, None
+        return required, len(named)
+
+    def positional_names(self) -> list[str]:
+        return [p[0] for p in self.params if p != VARARGS]
+
+    def keyword_names(self) -> list[str]:
+        """Names a call may use as `name=value` (without `any_keywords`' free names)."""
+        return self.positional_names()[self.positional_only:] + [k for k, _ in self.keywords_only]
+
+    def vm_arity(self) -> tuple[int, int | None, tuple | None]:
+        """(min, max, keyword names or None for any) — the VM's argument check."""
+        low, high = self.arity()
+        return low, high, None if self.any_keywords else tuple(self.keyword_names())
+
+
+def sig(name, params, doc, example, keywords_only=(), any_keywords=False, positional_only=None,
+        min_varargs=0) -> Signature:
+    """A Signature from Python-like parameter text: ["x", "start=0", "*"] (`/` in the list marks
+    the end of positional-only parameters; without one, every parameter is positional-only
+    unless `positional_only` says otherwise)."""
+    parsed = []
+    slash = None
+    for p in params:
+        if p == "/":
+            slash = len(parsed)
+        elif p == VARARGS:
+            parsed.append(VARARGS)
+        elif "=" in p:
+            key, default = p.split("=", 1)
+            parsed.append((key, default))
+        else:
+            parsed.append((p, REQUIRED))
+    if positional_only is None:
+        positional_only = slash if slash is not None else len([p for p in parsed if p != VARARGS])
+    return Signature(name, tuple(parsed), doc, example, tuple(tuple(k.split("=", 1)) for k in keywords_only),
+                     any_keywords, positional_only, min_varargs)
