@@ -67,6 +67,22 @@ class Delivery:
         stored, _ = self.engine.add(task, queued)
         return stored
 
+    def submit_many(self, requests: Iterable[tuple[str, dict]], priority: int = 3) -> list[dict]:
+        """Several tasks at once, each (kind, payload), in one engine step where the engine can
+        (one round trip, or one commit) — for batch clients. Each still gets its own "queued"
+        event; there are no idempotency keys here (use `submit` for those)."""
+        tasks, events = [], []
+        for kind, payload in requests:
+            task = {"id": uuid.uuid4().hex, "kind": kind, "priority": int(priority), "payload": payload,
+                    "created": self.clock(), "attempts": 0}
+            tasks.append(task)
+            events.append(envelope(f"task.{task['id']}.queued", "queued", {"kind": kind, "priority": task["priority"]},
+                                   "swarm", task["id"]))
+        add_many = getattr(self.engine, "add_many", None)
+        if add_many is not None:
+            return add_many(tasks, events)
+        return [self.engine.add(task, event)[0] for task, event in zip(tasks, events)]
+
     def get(self, task_id: str) -> dict:
         task = self.engine.get(task_id)
         if task is None:

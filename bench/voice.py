@@ -7,6 +7,7 @@ and end of speech → command message latency (p50/p95). Writes bench/VOICE_RESU
 
     .venv/bin/python bench/voice.py            # the full matrix (a few minutes)
     .venv/bin/python bench/voice.py --quick    # one voice, one speed, no noise
+    .venv/bin/python bench/voice.py --voice en-gb --speed 175 --noise on --out /tmp/r.md   # one condition
 """
 
 from __future__ import annotations
@@ -133,12 +134,18 @@ def correct(final: dict | None, name: str, args) -> bool:
 async def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--voice", choices=VOICES, help="only this voice")
+    parser.add_argument("--speed", type=int, choices=SPEEDS, help="only this speed (wpm)")
+    parser.add_argument("--noise", choices=["on", "off"], help="only with (on) or without (off) noise")
     parser.add_argument("--out", default=str(Path(__file__).with_name("VOICE_RESULTS.md")))
     args = parser.parse_args(argv)
     if not synth.available():
         print("espeak-ng and sox are needed (apt-get install espeak-ng sox)", file=sys.stderr)
         return 1
     voices, speeds, noises = (VOICES[:1], SPEEDS[:1], [False]) if args.quick else (VOICES, SPEEDS, [False, True])
+    voices = [args.voice] if args.voice else voices
+    speeds = [args.speed] if args.speed else speeds
+    noises = [args.noise == "on"] if args.noise else noises
     rows, latencies, misses = [], [], []
     load_before = os.getloadavg()[0]
     started = time.time()
@@ -168,7 +175,8 @@ async def main(argv=None) -> int:
     p50 = statistics.median(latencies) if latencies else float("nan")
     p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 20 else max(latencies or [float("nan")])
     print(f"end of speech → command: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(latencies)} utterances)")
-    write_results(Path(args.out), rows, p50, p95, len(latencies), misses, load_before, elapsed, args.quick)
+    write_results(Path(args.out), rows, p50, p95, len(latencies), misses, load_before, elapsed,
+                  args.quick or bool(args.voice or args.speed or args.noise))
     return 0
 
 
@@ -191,7 +199,7 @@ def write_results(path: Path, rows, p50, p95, count, misses, load, elapsed, quic
               "command message being sent: finishing the decode, N-best confidence, parsing and "
               "building the edit on the document.", "",
               f"Machine: 2 cores shared with other work; load average {load:.1f} when the run started "
-              f"({elapsed:.0f} s in all){'; --quick run' if quick else ''}.", ""]
+              f"({elapsed:.0f} s in all){'; partial run' if quick else ''}.", ""]
     if misses:
         lines += ["Misses (voice, speed, noise, said → heard):", ""]
         lines += [f"- {v} {s} {'noise' if n else 'clean'}: \"{said}\" → \"{heard}\"" for v, s, n, said, heard in misses]

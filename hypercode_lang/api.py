@@ -11,36 +11,16 @@ None of these raise for bad input: problems come back as diagnostics.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
+from .modules import ModuleLoadError  # noqa: F401  (re-exported: callers catch it)
+from .runner.result import RESOURCE_LIMIT_CODES, ExecResult
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # imports stay lazy so `hcvm run` of a cached program never loads the parser
     from .diagnostics import Diagnostic
     from .parser import ParseResult
 
-LIMIT_CODES = {"HC3001", "HC3002"}
-TRACE_ENDS = 10
 DEFAULT_TIMEOUT = 30.0
-
-
-@dataclass
-class ExecResult:
-    stdout: str
-    stderr: str
-    exit_code: int
-    status: str                      # "success" | "error" | "timeout"
-    duration: float
-    diagnostics: "list[Diagnostic]" = field(default_factory=list)
-    usage: dict = field(default_factory=dict, repr=False, compare=False)  # the runner's notes: peak memory, …
-
-    def to_json(self) -> dict:
-        return {"stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code,
-                "status": self.status, "duration": round(self.duration, 6),
-                "diagnostics": [d.to_json() for d in self.diagnostics]}
-
-
-from .modules import ModuleLoadError  # noqa: E402  (re-exported: the runner and the CLI catch it)
 
 
 def parse(source: str, filename: str | None = None) -> "ParseResult":
@@ -112,7 +92,8 @@ def run(source: str, *, timeout: float = DEFAULT_TIMEOUT, env: dict | None = Non
     policy = Policy(timeout=timeout, memory_mb=memory_mb, max_output=max_output, max_depth=max_depth,
                     max_size=max_size)
     result = run_sandboxed(program, filename=filename, sources=sources, env=env or {}, policy=policy, jit=jit,
-                           read_line=lambda prompt, deadline: input_lines.pop() if input_lines else None)
+                           read_line=lambda prompt, deadline: input_lines.pop() if input_lines else None,
+                           resolve_module=module_resolver(sources))
     result.duration = time.perf_counter() - started
     warnings = [d for d in diagnostics if not d.is_error]
     result.diagnostics = warnings + result.diagnostics
@@ -137,12 +118,12 @@ def execute(program: dict, *, filename: str, write_out, read_line, env: dict, ti
         native = compile_numeric_functions(program, deadline=time.monotonic() + timeout, max_depth=max_depth)
     try:
         run_program(program, filename=filename, write_out=write_out, read_line=read_line, env=env,
-                    limits=limits, load_module=_module_loader(sources), native_functions=native)
+                    limits=limits, load_module=module_resolver(sources), native_functions=native)
     except RuntimeFault as fault:
         from .diagnostics.render import render_all
         diagnostic = runtime_diagnostic(fault, program if fault.filename == filename else None)
         status = "timeout" if fault.code == "HC3001" else "error"
-        exit_code = 3 if fault.code in LIMIT_CODES else 1
+        exit_code = 3 if fault.code in RESOURCE_LIMIT_CODES else 1
         return ExecResult("", render_all([diagnostic], sources, style="plain"), exit_code, status,
                           time.perf_counter() - started, [diagnostic])
     except ModuleLoadError as problem:
@@ -152,64 +133,14 @@ def execute(program: dict, *, filename: str, write_out, read_line, env: dict, ti
     return ExecResult("", "", 0, "success", time.perf_counter() - started, [])
 
 
-def _module_loader(sources: dict):
-    from .modules import import_span
-
-    def load_module(name: str, importing_filename: str):
-        from .modules import load_module_source, resolve_import
-        where = dict(span=import_span(sources.get(importing_filename), name))
-        try:
-            path = resolve_import(name, importing_filename, **where)
-            text = load_module_source(path, name=name, importing_filename=importing_filename, **where)
-        except ModuleLoadError as refused:
-            if refused.diagnostics[0].code == "HC1001":
-                raise FileNotFoundError(name) from None  # the VM reports HC1001 at the import
-            raise
-        module_filename = str(path)
-        sources[module_filename] = text
-        program, diagnostics = checked_program(text, module_filename)
-        problems = [d for d in diagnostics if d.is_error]
-        if problems:
-            raise ModuleLoadError(problems)
-        return program, module_filename
-    return load_module
+def module_resolver(sources: dict):
+    """`import name` for a run of checked programs: the runner's rules (modules.py), each module
+    checked here (from the program cache when unchanged); `sources` collects their text."""
+    from .runner import default_resolver
+    return default_resolver(sources, checked_program)
 
 
 def runtime_diagnostic(fault, program: dict | None) -> "Diagnostic":
     """Turn a VM fault into a diagnostic with its quick fixes (the catalogue holds the words)."""
-    from .diagnostics import Span, catalogue
-    loc = fault.loc or [1, 1, 1, 1]
-    params = dict(fault.params or {})
-    if fault.code == "HC2010":
-        params.setdefault("kind", fault.kind)
-        params.setdefault("message", fault.message)
-    params.setdefault("detail", fault.message)  # Python's own words, for the catalogue's special cases
-    node = find_node(program, loc) if program else None
-    fixes = catalogue.runtime_fixes(fault.code, params, node)
-    trace = list(fault.trace or ())
-    if len(trace) > 2 * TRACE_ENDS:  # deep recursion: the two ends tell the story
-        omitted = len(trace) - 2 * TRACE_ENDS
-        trace = trace[:TRACE_ENDS] + [(f"… {omitted} more calls …", "", 0)] + trace[-TRACE_ENDS:]
-    try:
-        return catalogue.diagnostic(fault.code, Span.from_loc(loc), fixes=fixes, filename=fault.filename,
-                                    trace=tuple(trace), **params)
-    except (KeyError, ValueError, TypeError):
-        # A fault whose parameters don't fit its template still reaches the person, in Python's words.
-        return catalogue.diagnostic("HC2010", Span.from_loc(loc), filename=fault.filename,
-                                    trace=tuple(trace), kind=fault.kind, message=fault.message)
-
-
-def find_node(program: dict, loc) -> dict | None:
-    """The expression node whose loc is exactly `loc` (the innermost one), if any."""
-    loc = list(loc)
-    found = None
-    stack = [program]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("loc") == loc:
-                found = item
-            stack.extend(v for k, v in item.items() if k != "loc")
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    from .diagnostics.runtime import runtime_diagnostic as diagnose
+    return diagnose(fault, program)

@@ -21,59 +21,67 @@ HYPERCODE_CACHE chooses another folder (the same checks apply), or "off" disable
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 import sys
-from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+try:  # the built-in BLAKE2: hashlib would load OpenSSL first, ~2.5 ms of every `hcvm run`
+    from _blake2 import blake2b as _hash
+except ImportError:  # another Python: the same function through hashlib
+    from hashlib import blake2b as _hash
+
+# Paths are plain strings here (os.path): every `hcvm run` starts by asking this module, and
+# pathlib's import alone costs ~4 ms of it.
+PACKAGE = os.path.dirname(os.path.realpath(__file__))
 # What decides a program's IR and its diagnostics. Any change to these invalidates the cache.
 FRONT_END = ["grammar/hypercode.lark", "parser/__init__.py", "parser/build.py", "parser/engine.py",
              "parser/scanner.py", "parser/recovery.py", "checker/__init__.py", "checker/rules.py",
              "scopes.py", "language/builtins.py", "language/errors.py", "language/keywords.py",
              "language/methods.py", "language/signature.py", "vm/values.py", "ir/nodes.py", "ir/tree.py",
              "ir/names.py", "modules.py", "grammar/parser_tables.json"]
-FORMAT = 2                       # bump when the file layout below changes
+FORMAT = 3                       # bump when the file layout or the key's hash changes
 MAX_ENTRY_BYTES = 50_000_000     # a cached program larger than this is not read
 
 _warned: set = set()
 
 
-def default_folder() -> Path:
+def default_folder() -> str:
     """The platform's per-user cache folder for HyperCode."""
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "HyperCode" / "Cache"
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+        return os.path.join(base, "HyperCode", "Cache")
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "HyperCode"
+        return os.path.join(home, "Library", "Caches", "HyperCode")
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     # The XDG spec says a relative value is invalid and must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "hypercode"
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(home, ".cache")
+    return os.path.join(base, "hypercode")
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """The cache folder, created if needed, or None when the cache is off or not safe to use."""
     setting = os.environ.get("HYPERCODE_CACHE", "")
     if setting.lower() == "off":
         return None
+    folder = setting or default_folder()
+    if folder.startswith("~"):  # expanduser found no home folder
+        return None
     try:
-        folder = Path(setting) if setting else default_folder()
-        if not folder.exists():
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700)
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        if not os.path.exists(folder):
+            os.makedirs(os.path.dirname(folder) or ".", exist_ok=True)
+            os.mkdir(folder, 0o700)
+    except OSError:
         return None
     return folder if private_folder(folder) else None
 
 
-def private_folder(folder: Path) -> bool:
+def private_folder(folder: str) -> bool:
     """True when `folder` is a directory this user owns that nobody else can write to.
     Otherwise warns once (a shared or planted folder could feed us programs) and says False."""
     try:
-        info = folder.stat()
+        info = os.stat(folder)
     except OSError:
         return False
     if not stat.S_ISDIR(info.st_mode):
@@ -82,15 +90,15 @@ def private_folder(folder: Path) -> bool:
         return True
     problem = None
     if info.st_uid != os.getuid():
-        problem = "belongs to another user"
+        problem = "cache.other_owner"
     elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        problem = "can be changed by other users"
+        problem = "cache.others_can_write"
     if problem is None:
         return True
     if str(folder) not in _warned:
         _warned.add(str(folder))
-        print(f"hypercode: not using the cache folder {folder}: it {problem}. "
-              "Programs still run, just without the cache.", file=sys.stderr)
+        from .diagnostics.catalogue import message  # only when there is something to say
+        print(message(problem, folder=folder), file=sys.stderr)
     return False
 
 
@@ -98,7 +106,7 @@ def _fingerprint() -> str:
     parts = [f"format:{FORMAT}"]
     for name in FRONT_END:
         try:
-            info = (PACKAGE / name).stat()
+            info = os.stat(os.path.join(PACKAGE, name))
             parts.append(f"{name}:{info.st_mtime_ns}:{info.st_size}")
         except OSError:
             parts.append(name)
@@ -106,43 +114,31 @@ def _fingerprint() -> str:
 
 
 def program_key(source: str, filename: str | None, sibling_modules) -> str:
-    digest = hashlib.sha256()
+    digest = _hash(digest_size=32)
     for part in (_fingerprint(), filename or "", "\0".join(sorted(sibling_modules or ())), source):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0\0")
     return digest.hexdigest()
 
 
-def _programs(folder: Path, create: bool) -> Path | None:
-    programs = folder / "programs"
+def _programs(folder: str, create: bool) -> str | None:
+    programs = os.path.join(folder, "programs")
     try:
-        if create and not programs.exists():
-            programs.mkdir(mode=0o700)
+        if create and not os.path.exists(programs):
+            os.mkdir(programs, 0o700)
     except OSError:
         return None
     return programs if private_folder(programs) else None
 
 
-def read_private_file(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
+def read_private_file(path: str, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
     """The bytes of `path` when it is a regular file of this user, no symlink, within `limit`."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    from .files import FileRefused, read_regular
     try:
-        descriptor = os.open(path, flags)
-    except OSError:
+        return read_regular(path, limit=limit, follow_symlinks=False,
+                            owner=os.getuid() if hasattr(os, "getuid") else None)
+    except FileRefused:
         return None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-        return data if len(data) <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
 
 
 def load_program(key: str) -> dict | None:
@@ -153,7 +149,7 @@ def load_program(key: str) -> dict | None:
     programs = _programs(folder, create=False)
     if programs is None:
         return None
-    data = read_private_file(programs / f"{key}.json")
+    data = read_private_file(os.path.join(programs, f"{key}.json"))
     if data is None:
         return None
     try:
@@ -177,8 +173,8 @@ def store_program(key: str, program: dict) -> None:
     programs = _programs(folder, create=True)
     if programs is None:
         return
-    target = programs / f"{key}.json"
-    temporary = programs / f"{key}.{os.getpid()}.tmp"
+    target = os.path.join(programs, f"{key}.json")
+    temporary = os.path.join(programs, f"{key}.{os.getpid()}.tmp")
     try:
         # ASCII JSON: a lone surrogate in a string literal is stored as its \\u escape.
         text = json.dumps({"format": FORMAT, "key": key, "program": program}, ensure_ascii=True)
@@ -188,6 +184,6 @@ def store_program(key: str, program: dict) -> None:
         os.replace(temporary, target)  # atomic: a reader never sees half a file
     except (OSError, ValueError, RecursionError):
         try:
-            temporary.unlink()
+            os.unlink(temporary)
         except OSError:
             pass

@@ -16,8 +16,31 @@ PLUGIN_COMMANDS: dict = {}  # name -> handler, from the `hcvm.commands` entry po
 REPORT_URL = "https://github.com/hypercode-lang/hypercode/issues"
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own formatter, told the width up front: otherwise every `add_argument` imports
+    shutil (and bz2, lzma, fnmatch) for the terminal size, ~3 ms of each `hcvm run`."""
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        if width is None:
+            try:
+                width = int(os.environ.get("COLUMNS", "")) - 2
+            except ValueError:
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns - 2
+                except (AttributeError, ValueError, OSError):
+                    width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """Every parser and subcommand parser (plugins' included) uses _HelpFormatter."""
+
+    def __init__(self, *args, formatter_class=_HelpFormatter, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
 def build_parser(with_plugins: bool = False) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hcvm", description="Run, check, format and explain HyperCode programs.")
+    parser = _ArgumentParser(prog="hcvm", description="Run, check, format and explain HyperCode programs.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a .hc program (or an IR .json file)")
@@ -81,16 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return (COMMANDS.get(args.command) or PLUGIN_COMMANDS[args.command])(args)
     except KeyboardInterrupt:
-        print("\nStopped.", file=sys.stderr)
+        print(file=sys.stderr)
+        _say("cli.stopped")
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception:  # noqa: BLE001 - the last line of defence: never show a traceback
         if os.environ.get("HYPERCODE_DEBUG"):
             raise
-        print("HyperCode hit an internal error. This is a bug in HyperCode, not in your program.\n"
-              f"Please report it at {REPORT_URL} with the file you were running.\n"
-              "Set HYPERCODE_DEBUG=1 and run the same command again to see the details.", file=sys.stderr)
+        _say("cli.internal_error", url=REPORT_URL)
         return EXIT_INTERNAL
 
 
@@ -104,18 +126,20 @@ def _read_source(path: str) -> str | None:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except FileNotFoundError:
-        _say(f"There is no file called '{path}'. Check the name and the folder you're in.")
+        _say("cli.no_such_file", path=path)
     except IsADirectoryError:
-        _say(f"'{path}' is a folder. Give the path of a .hc file inside it.")
+        _say("cli.folder", path=path)
     except UnicodeDecodeError:
-        _say(f"'{path}' isn't UTF-8 text. Save it as UTF-8 and try again.")
+        _say("cli.not_utf8", path=path)
     except OSError as error:
-        _say(f"'{path}' can't be read ({error.strerror}).")
+        _say("cli.unreadable", path=path, reason=error.strerror)
     return None
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stderr)
+def _say(key: str, **params) -> None:
+    """Tell the person something on stderr, in the catalogue's words (loaded only now)."""
+    from .diagnostics.catalogue import message
+    print(message(key, **params), file=sys.stderr)
 
 
 def _colour() -> bool:
@@ -148,7 +172,7 @@ def cmd_run(args) -> int:
     for item in args.env:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            _say(f"--env needs NAME=VALUE; '{item}' has no '='.")
+            _say("cli.env_without_equals", item=item)
             return EXIT_CHECK
         env[name] = value
     if args.json:
@@ -165,13 +189,16 @@ def cmd_run(args) -> int:
 
 def _run_sandboxed(args, program, env: dict, sources: dict, *, stream: bool, stdin_text: str = ""):
     """Run checked IR in a forked, locked-down child of this process (see runner/)."""
+    from .api import module_resolver
     from .runner import Policy, execute
     policy = Policy(timeout=args.timeout, memory_mb=args.memory, max_output=args.max_output)
+    resolve_module = module_resolver(sources)
     if not stream:
         lines = stdin_text.splitlines()
         lines.reverse()
         return execute(program, filename=args.file, sources=sources, env=env, policy=policy, jit=args.jit,
-                       inline=True, read_line=lambda prompt, deadline: lines.pop() if lines else None)
+                       inline=True, read_line=lambda prompt, deadline: lines.pop() if lines else None,
+                       resolve_module=resolve_module)
     out = sys.stdout
 
     def write(text: str) -> None:
@@ -186,7 +213,7 @@ def _run_sandboxed(args, program, env: dict, sources: dict, *, stream: bool, std
         return line[:-1] if line.endswith("\n") else (line or None)
 
     return execute(program, filename=args.file, sources=sources, env=env, policy=policy, jit=args.jit,
-                   inline=True, on_output=write, read_line=read_line)
+                   inline=True, on_output=write, read_line=read_line, resolve_module=resolve_module)
 
 
 def _run_json(args, source: str, env: dict) -> int:
@@ -225,12 +252,12 @@ def cmd_check(args) -> int:
     elif diagnostics:
         _print_diagnostics(diagnostics, {args.file: source}, args.plain)
     else:
-        _say(f"No problems found in {args.file}.")
+        _say("cli.no_problems", path=args.file)
     return EXIT_CHECK if errors else EXIT_OK
 
 
 def _parse_file(path: str, *, note: str | None = None, errors_only: bool = False):
-    """(source, ParseResult) for a file that parses, or None after saying why (and `note`)."""
+    """(source, ParseResult) for a file that parses, or None after saying why (and the message `note`)."""
     source = _read_source(path)
     if source is None:
         return None
@@ -238,7 +265,7 @@ def _parse_file(path: str, *, note: str | None = None, errors_only: bool = False
     parsed = parse(source, path)
     if not parsed.ok:
         if note:
-            _say(note)
+            _say(note, path=path)
         shown = [d for d in parsed.diagnostics if d.is_error] if errors_only else parsed.diagnostics
         _print_diagnostics(shown, {path: source}, False)
         return None
@@ -255,7 +282,7 @@ def cmd_ir(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    found = _parse_file(args.file, note=f"{args.file} has syntax errors, so it was left exactly as it is.",
+    found = _parse_file(args.file, note="cli.fmt_syntax_errors",
                         errors_only=True)
     if found is None:
         return EXIT_CHECK
@@ -267,14 +294,14 @@ def cmd_fmt(args) -> int:
         return EXIT_OK
     if formatted == source:
         if not args.check:
-            _say(f"{args.file} is already formatted.")
+            _say("cli.already_formatted", path=args.file)
         return EXIT_OK
     if args.check:
-        _say(f"{args.file} would be reformatted.")
+        _say("cli.would_reformat", path=args.file)
         return EXIT_RUNTIME
     with open(args.file, "w", encoding="utf-8") as handle:
         handle.write(formatted)
-    _say(f"Formatted {args.file}.")
+    _say("cli.formatted", path=args.file)
     return EXIT_OK
 
 
@@ -289,8 +316,7 @@ def cmd_explain(args) -> int:
         code = "HC" + code.zfill(4)
     if code not in CATALOGUE:
         near = closest(code, CATALOGUE)
-        _say(f"There is no diagnostic code '{args.code}'." + (f" Did you mean '{near}'?" if near else "")
-             + " Run 'hcvm explain' to list every code.")
+        _say("cli.no_such_code", code=args.code, suggestion=near)
         return EXIT_CHECK
     print(explain(code))
     return EXIT_OK

@@ -20,7 +20,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_MODULE_BYTES = 10_000_000
 MAX_LISTED_MODULES = 10_000    # a folder with more .hc files than this is listed only this far
@@ -42,6 +45,7 @@ def is_module_name(name) -> bool:
 
 def module_folder(importing_filename: str | None) -> Path:
     """The folder `import` looks in: the importing file's, or the current one for `<input>`."""
+    from pathlib import Path
     if importing_filename and not importing_filename.startswith("<"):
         return Path(importing_filename).parent
     return Path(os.getcwd())
@@ -49,10 +53,11 @@ def module_folder(importing_filename: str | None) -> Path:
 
 def sibling_modules(filename: str | None) -> set[str] | None:
     """Names importable from `filename`'s folder, or None when unknown (no file on disk).
-    Only names whose file would load are listed, so `check` and `run` agree."""
+    Only names whose file would load are listed, so `check` and `run` agree.
+    (os.path rather than pathlib here: every `hcvm run` asks, and pathlib's import costs ~4 ms.)"""
     if not filename or filename.startswith("<"):
         return None
-    folder = Path(filename).parent
+    folder = os.path.dirname(filename) or "."
     names = set()
     try:
         with os.scandir(folder) as entries:
@@ -67,25 +72,26 @@ def sibling_modules(filename: str | None) -> set[str] | None:
     return names
 
 
-def _problem(folder: Path, name: str) -> tuple[str, dict] | None:
+def _problem(folder, name: str) -> tuple[str, dict] | None:
     """Why `name.hc` in `folder` can't be imported ((reason, params)), or None when it can.
     Uses stat only: nothing is opened here."""
-    path = folder / f"{name}.hc"
+    path = os.path.join(folder, f"{name}.hc")
     try:
-        link = path.lstat()
+        link = os.lstat(path)
     except FileNotFoundError:
         return "missing", {}
     except OSError:
         return "unreadable", {}
     if stat.S_ISLNK(link.st_mode):
         try:
-            target = path.resolve(strict=True)
+            target = os.path.realpath(path, strict=True)
+            home = os.path.realpath(folder, strict=True)
         except (OSError, RuntimeError):  # a dangling or looping link
             return "missing", {}
-        if target.parent != folder.resolve():
+        if os.path.dirname(target) != home:
             return "outside", {}
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return "missing", {}
     if stat.S_ISDIR(info.st_mode):
@@ -127,46 +133,22 @@ def load_module_source(path: Path, *, name: str | None = None, importing_filenam
     """The UTF-8 text of a module file. Opened without blocking and without following a final
     symlink (resolve_import already checked where links lead), then checked again through the
     open descriptor, so a file swapped after resolve_import is refused too."""
+    from pathlib import Path
     name = name or Path(path).stem
     real = Path(path).resolve()
 
     def refuse(reason: str, **params):
         raise ModuleLoadError([import_diagnostic(name, reason, span, importing_filename, **params)])
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    from .files import FileRefused, read_regular
     try:
-        descriptor = os.open(real, flags)
-    except FileNotFoundError:
-        refuse("missing")
-    except IsADirectoryError:
-        refuse("folder")
-    except OSError:
-        refuse("unreadable")
-    try:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            refuse("folder")
-        if stat.S_ISFIFO(info.st_mode) or stat.S_ISSOCK(info.st_mode):
-            refuse("pipe")
-        if not stat.S_ISREG(info.st_mode):
-            refuse("device")
-        if info.st_size > MAX_MODULE_BYTES:
+        data = read_regular(real, limit=MAX_MODULE_BYTES, follow_symlinks=False)
+    except FileRefused as refused:
+        if refused.reason == "too_large":
             refuse("too_large", limit=MAX_MODULE_BYTES)
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(descriptor, 1 << 20)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > MAX_MODULE_BYTES:  # it grew while we read
-                refuse("too_large", limit=MAX_MODULE_BYTES)
-            chunks.append(chunk)
-    except OSError:
-        refuse("unreadable")
-    finally:
-        os.close(descriptor)
+        refuse(refused.reason if refused.reason != "foreign" else "unreadable")
     try:
-        return b"".join(chunks).decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         refuse("not_utf8", offset=error.start)
     raise AssertionError("unreachable")

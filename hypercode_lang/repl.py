@@ -26,14 +26,14 @@ class Session:
     """One REPL session: a VM and the global slots every entry shares."""
 
     def __init__(self, write_out, read_line, *, timeout: float = ENTRY_TIMEOUT, filename: str = "<repl>"):
-        from .api import _module_loader
+        from .api import module_resolver
         from .vm import Limits
         from .vm.machine import VM
         self.filename = filename
         self.timeout = timeout
         self.sources: dict = {}
         self.vm = VM(write_out=write_out, read_line=read_line, env={}, limits=Limits(timeout=timeout),
-                     load_module=_module_loader(self.sources))
+                     load_module=module_resolver(self.sources))
         self.names: list[str] = []      # global slot -> name, shared by every entry's code
         self.values: list = []          # global slot -> value
 
@@ -113,9 +113,9 @@ def main() -> int:
         except EOFError:
             return None
 
+    from .diagnostics.catalogue import message
     session = Session(out.write, read_line)
-    print("HyperCode 2 — type code and press Enter. A line ending in ':' starts a block;",
-          "finish it with an empty line. Ctrl+D leaves.", sep="\n")
+    print(message("repl.welcome"))
     while True:
         try:
             entry = input(PROMPT)
@@ -125,14 +125,14 @@ def main() -> int:
             print()
             break
         except KeyboardInterrupt:
-            print("\n(Interrupted. Ctrl+D leaves.)")
+            print("\n" + message("repl.interrupted"))
             continue
         if not entry.strip():
             continue
         try:
             echo, diagnostics = session.execute(entry + "\n")
         except KeyboardInterrupt:
-            print("\n(Stopped.)")
+            print("\n" + message("repl.stopped"))
             continue
         out.flush()
         if diagnostics:

@@ -11,38 +11,68 @@ neither imports the other to get it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from .ir.tree import kind_of, statement_blocks
 from .language import builtins as bi
 
 STATEMENT_BLOCKS = ("body", "orelse", "finally")
 
+# Plain classes with slots, not dataclasses: the compiler reads this module on every `hcvm run`,
+# and the dataclasses module costs ~10 ms of start-up (slots also make an analysis lighter).
+# `_Record` gives them a dataclass's equality (where they had it) and a short repr.
 
-@dataclass(eq=False)
-class Symbol:
-    name: str
-    kind: str                                   # variable | function | parameter | module | builtin
-    scope: "Scope | None"
-    definitions: list = field(default_factory=list)    # locs of the name where it is bound
-    references: list = field(default_factory=list)     # locs of the name where it is read
-    node: dict | None = None                    # the `def` statement, for functions
-    values: list = field(default_factory=list)  # assigned value nodes (None: unknown, e.g. a loop target)
+
+class _Record:
+    __slots__ = ()
+    _fields: tuple = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
+
+
+class _ValueRecord(_Record):
+    __slots__ = ()
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return tuple(getattr(self, n) for n in self._fields) == tuple(getattr(other, n) for n in self._fields)
+
+    __hash__ = None
+
+
+class Symbol(_Record):
+    __slots__ = ("name", "kind", "scope", "definitions", "references", "node", "values")
+    _fields = ("name", "kind")
+
+    def __init__(self, name: str, kind: str, scope: "Scope | None", definitions: list | None = None,
+                 references: list | None = None, node: dict | None = None, values: list | None = None):
+        self.name = name
+        self.kind = kind                        # variable | function | parameter | module | builtin
+        self.scope = scope
+        self.definitions = [] if definitions is None else definitions  # locs of the name where it is bound
+        self.references = [] if references is None else references     # locs of the name where it is read
+        self.node = node                        # the `def` statement, for functions
+        self.values = [] if values is None else values  # assigned value nodes (None: unknown, e.g. a loop target)
 
     @property
     def is_builtin(self) -> bool:
         return self.kind == "builtin"
 
 
-@dataclass(eq=False)
-class Scope:
-    kind: str                                   # module | function | comprehension
-    name: str
-    node: dict | None
-    parent: "Scope | None"
-    loc: list | None = None
-    symbols: dict = field(default_factory=dict)
-    children: list = field(default_factory=list)
+class Scope(_Record):
+    __slots__ = ("kind", "name", "node", "parent", "loc", "symbols", "children")
+    _fields = ("kind", "name")
+
+    def __init__(self, kind: str, name: str, node: dict | None, parent: "Scope | None",
+                 loc: list | None = None, symbols: dict | None = None, children: list | None = None):
+        self.kind = kind                        # module | function | comprehension
+        self.name = name
+        self.node = node
+        self.parent = parent
+        self.loc = loc
+        self.symbols = {} if symbols is None else symbols
+        self.children = [] if children is None else children
 
     def lookup(self, name: str) -> "Symbol | None":
         scope = self
@@ -65,26 +95,31 @@ class Scope:
         return names
 
 
-@dataclass
-class Occurrence:
-    loc: list
-    name: str
-    symbol: Symbol | None
-    scope: Scope
-    is_definition: bool
+class Occurrence(_ValueRecord):
+    __slots__ = _fields = ("loc", "name", "symbol", "scope", "is_definition")
+
+    def __init__(self, loc: list, name: str, symbol: Symbol | None, scope: Scope, is_definition: bool):
+        self.loc = loc
+        self.name = name
+        self.symbol = symbol
+        self.scope = scope
+        self.is_definition = is_definition
 
 
 BUILTIN_SYMBOLS = {name: Symbol(name, "builtin", None) for name in bi.FUNCTIONS}
 
 
-@dataclass
-class Analysis:
-    module: Scope
-    occurrences: list
-    calls: list          # (call node, scope) for argument checks and inlay hints
-    attributes: list     # (attr node, scope)
-    imports: list        # (import statement, name loc)
-    scopes: list         # every scope, module first
+class Analysis(_ValueRecord):
+    __slots__ = _fields = ("module", "occurrences", "calls", "attributes", "imports", "scopes")
+
+    def __init__(self, module: Scope, occurrences: list, calls: list, attributes: list, imports: list,
+                 scopes: list):
+        self.module = module
+        self.occurrences = occurrences
+        self.calls = calls              # (call node, scope) for argument checks and inlay hints
+        self.attributes = attributes    # (attr node, scope)
+        self.imports = imports          # (import statement, name loc)
+        self.scopes = scopes            # every scope, module first
 
     def occurrence_at(self, line: int, col: int) -> Occurrence | None:
         best = None
@@ -355,6 +390,65 @@ def analyse(program: dict, lines: list[str] | None = None, predefined=()) -> Ana
     resolver.block(module, program["body"])
     return Analysis(module, resolver.occurrences, resolver.calls, resolver.attributes, resolver.imports,
                     resolver.scopes)
+
+
+# ------------------------------------------------------------------ slot plans (for the compiler)
+
+class SlotPlan(_Record):
+    """Where one scope keeps each of its names, read off the analysis. The bytecode compiler
+    allocates slots from it and never resolves a name itself.
+
+    Parameters, then the other names bound here, are the scope's own (fast) slots; `cells` are
+    own names an inner scope reads, so they live in cells; `frees` are names read from an
+    enclosing function or comprehension (their cells come with the closure). Any other name is
+    a module global, or a built-in when the module does not bind it. In the module scope
+    every bound name is a global."""
+    __slots__ = _fields = ("kind", "params", "locals", "cells", "frees")
+
+    def __init__(self, kind: str, params: tuple = (), locals: tuple = (), cells: frozenset = frozenset(),
+                 frees: tuple = ()):
+        self.kind = kind        # module | function | comprehension
+        self.params = params    # in order
+        self.locals = locals    # bound here and not a parameter, sorted
+        self.cells = cells
+        self.frees = frees      # sorted
+
+    def access(self, name: str) -> str:
+        """"deref" (a cell), "fast" (an own slot) or "global" for a name read or bound here."""
+        if self.kind == "module":
+            return "global"
+        if name in self.cells or name in self.frees:
+            return "deref"
+        if name in self.params or name in self.locals:
+            return "fast"
+        return "global"
+
+
+def slot_plans(analysis: Analysis) -> dict[int, SlotPlan]:
+    """A SlotPlan per scope, keyed by `id()` of the scope's node: the program for the module,
+    the `def` statement for a function, the `listcomp` node for a comprehension."""
+    cells: dict[int, set] = {id(scope): set() for scope in analysis.scopes}
+    frees: dict[int, set] = {id(scope): set() for scope in analysis.scopes}
+    for occ in analysis.occurrences:
+        if occ.is_definition or occ.symbol is None:
+            continue
+        owner = occ.symbol.scope
+        if owner is occ.scope or owner is None or owner.kind == "module":
+            continue
+        cells[id(owner)].add(occ.name)
+        scope = occ.scope
+        while scope is not owner:                  # every scope in between passes the cell on
+            frees[id(scope)].add(occ.name)
+            scope = scope.parent
+    plans = {}
+    for scope in analysis.scopes:
+        params = ()
+        if scope.kind == "function":
+            params = tuple(p["name"] for p in scope.node["def"]["params"])
+        own = set(scope.symbols).difference(params)
+        plans[id(scope.node)] = SlotPlan(scope.kind, params, tuple(sorted(own)),
+                                         frozenset(cells[id(scope)]), tuple(sorted(frees[id(scope)])))
+    return plans
 
 
 # ------------------------------------------------------------------ types (just enough)

@@ -20,6 +20,13 @@ TARGET_RATE = 16000
 SAMPLE_RATES = (16000, 44100, 48000)
 HIGH_PASS_HZ = 80.0
 END_SILENCE_SECONDS = 0.3
+DIGITAL_SILENCE = 2            # |sample| at or below this is no sound at all
+# Audio from before the endpointer's start of speech that the recogniser also hears. The VAD
+# needs most of a 0.3 s window to be speech before it starts, and in noise it starts late: a soft
+# first consonant ("s" in "spell", "st" in "stop") is already gone. The recogniser's silence
+# model absorbs the lead-in, once the recogniser's cepstral mean has adapted to the room: on
+# the very first utterance (mean still the warm-up value) a hiss is heard as "s" ("set …").
+LEAD_IN_SECONDS = 0.3
 
 
 class Resampler:
@@ -92,10 +99,17 @@ class Segment:
 class Utterances:
     """16 kHz PCM16 → a stream of start / speech / end segments."""
 
-    def __init__(self):
+    def __init__(self, lead_in: float = LEAD_IN_SECONDS):
         self.endpointer = Endpointer(window=END_SILENCE_SECONDS, sample_rate=TARGET_RATE)
         self.frame_bytes = self.endpointer.frame_bytes
         self._buffer = b""
+        # The most recent audio given to the endpointer, and the stream position (in bytes) of
+        # its first byte: the lead-in is cut from it when speech starts.
+        self._recent = bytearray()
+        self._recent_start = 0
+        self._lead_in_bytes = int(lead_in * TARGET_RATE) * 2
+        self.utterances = 0                # started so far
+        self._keep_bytes = self._lead_in_bytes + int(2 * END_SILENCE_SECONDS * TARGET_RATE) * 2 + self.frame_bytes
 
     def push(self, pcm: bytes) -> list[Segment]:
         self._buffer += pcm
@@ -103,14 +117,37 @@ class Utterances:
         while len(self._buffer) >= self.frame_bytes:
             frame, self._buffer = self._buffer[: self.frame_bytes], self._buffer[self.frame_bytes:]
             was_in_speech = self.endpointer.in_speech
+            self._remember(frame)
             speech = self.endpointer.process(frame)
             if speech is not None:
                 if not was_in_speech:
                     out.append(Segment("start"))
+                    lead_in = self._lead_in() if self.utterances else b""
+                    self.utterances += 1
+                    if lead_in:
+                        out.append(Segment("speech", lead_in))
                 out.append(Segment("speech", speech))
                 if not self.endpointer.in_speech:
                     out.append(Segment("end"))
         return out
+
+    def _remember(self, frame: bytes) -> None:
+        self._recent += frame
+        extra = len(self._recent) - self._keep_bytes
+        if extra > 0:
+            del self._recent[:extra]
+            self._recent_start += extra
+
+    def _lead_in(self) -> bytes:
+        """The audio just before the endpointer's start of speech (what it returns first)."""
+        start = int(round(self.endpointer.speech_start * TARGET_RATE)) * 2
+        begin = max(start - self._lead_in_bytes, self._recent_start)
+        lead_in = np.frombuffer(bytes(self._recent[begin - self._recent_start: max(start - self._recent_start, 0)]),
+                                dtype="<i2")
+        # Digital silence (a gated or synthetic source) says nothing, and its log energy would
+        # drag the recogniser's cepstral mean far from any microphone's: leave it out.
+        sound = np.flatnonzero(np.abs(lead_in) > DIGITAL_SILENCE)
+        return lead_in[sound[0]:].tobytes() if len(sound) else b""
 
     def finish(self) -> list[Segment]:
         """The client stopped: close an utterance that is still open."""

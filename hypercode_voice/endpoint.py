@@ -41,6 +41,8 @@ VOICE_PATH = "/voice"
 SAMPLE_RATES = (16000, 44100, 48000)
 ENCODINGS = ("pcm16le",)
 MODES = ("command", "spell", "dictation")
+# Commands the editor carries out without asking, however unsure (voice.js: modes, stop, answers).
+NOT_ASKED = ("mode", "stop", "confirm", "dismiss")
 MAX_FRAME_BYTES = 64 * 1024            # 0.68 s at 48 kHz; browsers send ~10 ms frames
 MAX_TEXT_FRAME_BYTES = 4 * 2**20       # a whole document travels in `document`
 MAX_UTTERANCE_SECONDS = 30
@@ -331,6 +333,16 @@ class VoiceSession:
         else:
             result = await asyncio.to_thread(commands.execute, heard.text, self.text, self.uri, self.cursor)
         await self._deliver(result, ended)
+        await self._set_asking(heard.unsure and result.get("type") == "command"
+                               and (result.get("action") or {}).get("kind") not in NOT_ASKED)
+
+    async def _set_asking(self, asking: bool) -> None:
+        """The editor asks "Did you say …?" before an unsure command: only then can the next
+        utterance be "yes" or "no" (`grammar.ANSWERS`)."""
+        if self.recognizer is not None and getattr(self.recognizer, "asking", asking) != asking:
+            self.recognizer.set_asking(asking)
+            if not (self.utterances and self.utterances.in_speech):
+                await asyncio.to_thread(self.recognizer.prepare)
 
     async def _dictated(self, audio: bytes, heard, ended: float) -> None:
         from . import commands

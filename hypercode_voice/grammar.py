@@ -30,6 +30,7 @@ sum text total user value values volume width word words x y
 """.split()))
 
 PUBLIC = "command"
+TWO_WORD_WEIGHT = 1           # against 3 for a one-word new name
 
 
 def _jsgf_items(items, rules: dict) -> str:
@@ -80,8 +81,16 @@ def name_phrases(names, known_word=lambda w: True) -> list[str]:
     return sorted(phrases)
 
 
-def command_grammar(names=(), known_word=lambda w: True, commands: list[Command] | None = None) -> str:
-    """JSGF for command mode: every command, with the document's `names` (identifiers).
+# Answers to "Did you say …?": only in the grammar while the editor is asking. A one-word
+# command elsewhere is the cheapest path for any sound the grammar can't place ("add parameter
+# depth" heard as "no"), so it must not be on offer when it means nothing.
+ANSWERS = frozenset({"confirm", "dismiss"})
+
+
+def command_grammar(names=(), known_word=lambda w: True, commands: list[Command] | None = None,
+                    asking: bool = False) -> str:
+    """JSGF for command mode: every command, with the document's `names` (identifiers);
+    "yes" and "no" only while `asking`.
 
     A slot for an existing name (`<name>`) hears only the file's names, so a command that needs
     one is left out while the file has none; new-name slots (`<new>`) also hear the vocabulary.
@@ -95,6 +104,8 @@ def command_grammar(names=(), known_word=lambda w: True, commands: list[Command]
     needed = set()
     for index, command in enumerate(commands):
         slots = _slots(command.items)
+        if command.name in ANSWERS and not asking:
+            continue
         if "letters" in slots:
             continue        # spelling has its own mode: a run of letters would soak up any sound
         if not phrases and slots & {"name", "names"} and not _optional_only(command.items, {"name", "names"}):
@@ -110,7 +121,9 @@ def command_grammar(names=(), known_word=lambda w: True, commands: list[Command]
     if needed & {"new", "news"}:
         vocabulary = [w for w in VOCABULARY if known_word(w) and w not in CONNECTORS]
         rules["new_word"] = " | ".join(vocabulary)
-        rules["new"] = ("<name> | " if phrases else "") + "<new_word> [ <new_word> ]"
+        # A prior that a new name is one word rather than two (the matcher also prefers fewer
+        # name words). Small next to acoustic scores: it breaks near-ties, no more.
+        rules["new"] = ("/3/ <name> | " if phrases else "") + f"/3/ <new_word> | /{TWO_WORD_WEIGHT}/ <new_word> <new_word>"
         rules["news"] = "<new> ( and <new> )*"
     if needed & {"value", "values"}:
         rules["value"] = "<number> | " + ("<name> | " if phrases else "") + "true | false | none"
@@ -163,5 +176,5 @@ def all_literal_words() -> set[str]:
     return found
 
 
-__all__ = ["command_grammar", "spell_grammar", "name_phrases", "number_rules", "grammar_words",
+__all__ = ["ANSWERS", "command_grammar", "spell_grammar", "name_phrases", "number_rules", "grammar_words",
            "VOCABULARY", "PRONUNCIATIONS", "all_literal_words"]

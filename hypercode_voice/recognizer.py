@@ -99,6 +99,7 @@ class Recognizer:
         self._grammars: OrderedDict[tuple, str] = OrderedDict()
         self._names: tuple = ()
         self.mode = "command"
+        self.asking = False
         self._active = None
         self._in_utterance = False
         self._known = lambda word: self.decoder.lookup_word(word) is not None
@@ -110,13 +111,17 @@ class Recognizer:
     def set_mode(self, mode: str) -> None:
         self.mode = mode
 
+    def set_asking(self, asking: bool) -> None:
+        """Whether the editor is asking "Did you say …?" (then "yes" and "no" can be heard)."""
+        self.asking = bool(asking)
+
     def _search_for(self) -> str:
-        key = ("spell",) if self.mode == "spell" else ("command",) + self._names
+        key = ("spell",) if self.mode == "spell" else ("command", self.asking) + self._names
         search = self._grammars.get(key)
         if search is None:
             search = f"g{abs(hash(key))}"
             text = grammars.spell_grammar(self._known) if self.mode == "spell" else \
-                grammars.command_grammar(self._names, self._known)
+                grammars.command_grammar(self._names, self._known, asking=self.asking)
             self.decoder.add_jsgf_string(search, text)
             self._grammars[key] = search
             if len(self._grammars) > MAX_GRAMMARS:
@@ -174,7 +179,8 @@ def _heard(decoder: Decoder, hyp) -> Heard:
     (scores are log-likelihoods), so a clear winner is near 1 and two close readings split it."""
     scores: dict[str, float] = {hyp.hypstr: _log_score(decoder, hyp)}
     try:
-        for index, other in enumerate(decoder.nbest()):
+        # nbest() is None when the search kept no lattice (nothing reached the grammar's end).
+        for index, other in enumerate(decoder.nbest() or ()):
             if index >= NBEST:
                 break
             if other is None:
@@ -182,7 +188,7 @@ def _heard(decoder: Decoder, hyp) -> Heard:
             text = other.hypstr.strip()
             if text and text not in scores:
                 scores[text] = _log_score(decoder, other)
-    except RuntimeError:
+    except (RuntimeError, TypeError):
         pass
     best = max(scores.values())
     weights = {text: math.exp(max(score - best, -50.0)) for text, score in scores.items()}

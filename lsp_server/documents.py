@@ -42,7 +42,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
             _ = document.diagnostics  # checks run here, off the event loop
         else:
             parsed = state.update(text)
-            document = Document(text, filename, parsed=parsed)
+            document = Document(text, filename, parsed=parsed, lines=state.lines)
             document.__dict__["diagnostics"] = state.check(parsed, _sibling_modules(filename))
             document.chunks = state.outline()
         document.raw = text

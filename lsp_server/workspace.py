@@ -119,25 +119,10 @@ def read_unopened(server, uri: str, filename: str) -> str | None:
 
 def _read_regular(filename: str) -> str | None:
     """A regular file's UTF-8 text, or None. Never blocks on a FIFO or a device."""
+    from hypercode_lang.files import FileRefused, read_regular
     try:
-        fd = os.open(filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return read_regular(filename, limit=MAX_FILE_BYTES).decode("utf-8")
+    except (FileRefused, UnicodeDecodeError):
         return None
 
 

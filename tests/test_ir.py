@@ -16,7 +16,7 @@ SAMPLES = sorted(ROOT.glob("examples/*.hc")) + sorted(ROOT.glob("tests/programs/
 
 
 def test_shipped_schema_is_generated_from_the_node_declarations():
-    assert json.loads(SCHEMA_PATH.read_text()) == schema()
+    assert json.loads(Path(SCHEMA_PATH).read_text()) == schema()
 
 
 @pytest.mark.parametrize("bad, path", [

@@ -7,12 +7,18 @@
   (which resets the idle time); an entry idle longer than the lease is taken over with XAUTOCLAIM.
 - A retry waits in a sorted set and is moved back to its stream when due.
 - Idle agents block on a per-kind wake-up list that `add` pushes to (a plain XREAD BLOCK on the
-  streams could miss an entry added between the claim and the block).
+  streams could miss an entry added between the claim and the block). A claim that takes a task
+  without having waited for it spends that task's token, so tokens don't pile up and wake agents
+  for nothing.
 - A task's events are written by the script that makes the change they report (`queued` by add,
   `leased` by claim, `done`/`failed`/`dead` by settle and requeue), so a task costs three round
   trips end to end (two when its agent takes it with the previous answer: `settle_then_claim`),
   and an event is logged only if its change won.
-- Each thread keeps its own connection for the per-task calls (no pool lock per command).
+- Each thread keeps its own connection for the per-task calls (no pool lock per command), and
+  the scripts go straight onto it, packed by hiredis: redis-py's command machinery (argument
+  checks, pool, observability hooks) cost more CPU than Redis spends running the script. A
+  dropped connection or a script the server doesn't know falls back to redis-py's own path,
+  which reconnects, retries and loads the script.
 """
 
 from __future__ import annotations
@@ -22,7 +28,10 @@ import threading
 import time
 from typing import Iterable
 
+import hiredis
 import redis
+from redis.exceptions import (ConnectionError as _Disconnected, NoScriptError, ResponseError,
+                              TimeoutError as _TimedOut)
 
 from .base import Lease, PRIORITIES, TERMINAL, event_task_id
 
@@ -75,8 +84,10 @@ if ARGV[7] ~= '' then
   if existing then return {0, redis.call('HGETALL', p..'task:'..existing)} end
   redis.call('SET', p..'idem:'..ARGV[7], id)
 end
-if ARGV[8] ~= '' then log_event(id, ARGV[8]) end   -- "queued", before the task can be claimed
 local key = p..'task:'..id
+-- a resent add (its reply was lost with the connection) finds its task: never enqueue it twice
+if redis.call('EXISTS', key) == 1 then return {0, redis.call('HGETALL', key)} end
+if ARGV[8] ~= '' then log_event(id, ARGV[8]) end   -- "queued", before the task can be claimed
 redis.call('HSET', key, 'id', id, 'kind', kind, 'priority', prio, 'payload', ARGV[5], 'created', ARGV[6],
   'attempts', 0, 'state', 'queued', 'updated', ARGV[6])
 if ARGV[7] ~= '' then redis.call('HSET', key, 'idempotency_key', ARGV[7]) end
@@ -94,7 +105,7 @@ end
 """
 
 _CLAIM = _LIB + _ANNOUNCE + """
--- ARGV: p, consumer, now, lease, announce head|'', kinds...
+-- ARGV: p, consumer, now, lease, announce head|'', take a wake-up token '1'|'0', kinds...
 local consumer, now, lease = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local due = redis.call('ZRANGEBYSCORE', p..'delayed', '-inf', now, 'LIMIT', 0, 100)
 for _, id in ipairs(due) do
@@ -106,7 +117,7 @@ for _, id in ipairs(due) do
   end
 end
 for prio = 0, 9 do
-  for i = 6, #ARGV do
+  for i = 7, #ARGV do
     local stream = p..'q:'..ARGV[i]..':'..prio
     if redis.call('EXISTS', stream) == 1 then
       while true do
@@ -121,6 +132,9 @@ for prio = 0, 9 do
           local attempt = redis.call('HINCRBY', key, 'attempts', 1)
           redis.call('HSET', key, 'owner', consumer, 'lease_until', now + lease, 'updated', now)
           announce(id, attempt)
+          -- The task's wake-up token is spent unless a BLPOP already took one for this claim:
+          -- left behind, it would wake an idle agent for nothing.
+          if ARGV[6] == '1' then redis.call('LPOP', p..'wake:'..ARGV[i]) end
           return {eid, redis.call('HGETALL', key)}
         end
         redis.call('XACK', stream, 'workers', eid)
@@ -302,6 +316,18 @@ class RedisEngine:
         return client
 
     def _run(self, name: str, *args):
+        """Run one script on this thread's connection: EVALSHA packed by hiredis, one send, one read."""
+        conn = self._conn.connection
+        try:
+            conn.send_packed_command([hiredis.pack_command(("EVALSHA", self._scripts[name].sha, 0, self.p, *args))])
+            return conn.read_response()
+        except (_Disconnected, _TimedOut, NoScriptError):
+            # The connection dropped or the server lost its script cache (a restart): redis-py's
+            # own path reconnects, retries and loads the script (the same at-least-once risk as
+            # its retry on a lost reply, which the compare-and-set scripts make harmless).
+            return self._run_slow(name, *args)
+
+    def _run_slow(self, name: str, *args):
         return self._scripts[name](args=[self.p, *args], client=self._conn)
 
     # ---- tasks ----------------------------------------------------------------------------
@@ -318,6 +344,23 @@ class RedisEngine:
             return stored, True
         return _hash_to_task(reply[1]), False
 
+    def add_many(self, tasks: list[dict], events: list[dict]) -> list[dict]:
+        """New tasks (no idempotency keys), each with its "queued" event: the add script once per
+        task, all sent at once and read back together (one round trip)."""
+        calls = [("add", (task["id"], task["kind"], task["priority"], json.dumps(task["payload"]),
+                          repr(task["created"]), "", json.dumps(event))) for task, event in zip(tasks, events)]
+        try:
+            replies = self._run_all(calls)
+        except (_Disconnected, _TimedOut):
+            replies = [NoScriptError("reconnect")] * len(calls)   # resend each: a resent add is a no-op
+        for (name, args), reply in zip(calls, replies):
+            if isinstance(reply, NoScriptError):
+                self._run_slow(name, *args)      # reconnects, loads the script
+            elif isinstance(reply, Exception):
+                raise reply
+        return [{"id": t["id"], "kind": t["kind"], "priority": int(t["priority"]), "payload": t["payload"],
+                 "created": float(t["created"]), "attempts": 0, "state": "queued"} for t in tasks]
+
     def get(self, task_id: str) -> dict | None:
         h = self._conn.hgetall(self.p + "task:" + task_id)
         return _hash_to_task(h) if h else None
@@ -325,11 +368,12 @@ class RedisEngine:
     def claim(self, consumer: str, kinds: Iterable[str], lease_seconds: float, now: float,
               announce: dict | None = None) -> Lease | None:
         kinds = list(kinds)
+        woken, self._local.woken = getattr(self._local, "woken", False), False
         head = _announce_head(announce)
         lease = self._take_over(consumer, kinds, lease_seconds, now, head)
         if lease is not None:
             return lease
-        reply = self._run("claim", consumer, repr(now), repr(lease_seconds), head, *kinds)
+        reply = self._run("claim", consumer, repr(now), repr(lease_seconds), head, "0" if woken else "1", *kinds)
         if not reply:
             return None
         entry_id, pairs = reply
@@ -368,7 +412,8 @@ class RedisEngine:
 
     def wait_for_work(self, kinds: Iterable[str], timeout: float) -> None:
         keys = [f"{self.p}wake:{k}" for k in kinds]
-        self._conn.blpop(keys, timeout=max(0.01, min(timeout, 0.2)))
+        # A token taken here belongs to the claim that follows (see the claim script).
+        self._local.woken = self._conn.blpop(keys, timeout=max(0.01, min(timeout, 0.2))) is not None
 
     def extend(self, lease: Lease, lease_seconds: float, now: float) -> str:
         return self._run("extend", lease.task_id, lease.consumer, str(lease.task["attempts"]), repr(now),
@@ -387,10 +432,15 @@ class RedisEngine:
         taken = self._take_over(consumer, kinds, lease_seconds, now, head)
         if taken is not None:
             return self.settle(lease, state, fields, now, events), taken
-        pipe = self._conn.pipeline(transaction=False)
-        pipe.evalsha(self._scripts["settle"].sha, 0, self.p, *_settle_args(lease, state, fields, now, events))
-        pipe.evalsha(self._scripts["claim"].sha, 0, self.p, consumer, repr(now), repr(lease_seconds), head, *kinds)
-        settled, reply = pipe.execute(raise_on_error=False)
+        settle_args = _settle_args(lease, state, fields, now, events)
+        claim_args = (consumer, repr(now), repr(lease_seconds), head, "1", *kinds)
+        try:
+            settled, reply = self._run_all([("settle", settle_args), ("claim", claim_args)])
+        except (_Disconnected, _TimedOut):
+            pipe = self._conn.pipeline(transaction=False)
+            pipe.evalsha(self._scripts["settle"].sha, 0, self.p, *settle_args)
+            pipe.evalsha(self._scripts["claim"].sha, 0, self.p, *claim_args)
+            settled, reply = pipe.execute(raise_on_error=False)
         # A script the server doesn't know yet (first use, or Redis restarted): run that one alone,
         # which loads it. Each script ran at most once, so nothing is settled or claimed twice.
         if isinstance(settled, redis.exceptions.NoScriptError):
@@ -404,6 +454,21 @@ class RedisEngine:
         if not reply:
             return bool(settled), None
         return bool(settled), Lease(_hash_to_task(reply[1]), consumer, reply[0])
+
+    def _run_all(self, calls: list[tuple]) -> list:
+        """Scripts (name, args) in one send and one wait (a pipeline without redis-py's
+        bookkeeping). An error reply comes back in its place, as an exception object, like
+        `raise_on_error=False`."""
+        conn = self._conn.connection
+        conn.send_packed_command([b"".join(hiredis.pack_command(("EVALSHA", self._scripts[name].sha, 0, self.p, *args))
+                                           for name, args in calls)])
+        replies = []
+        for _ in calls:
+            try:
+                replies.append(conn.read_response())
+            except ResponseError as error:
+                replies.append(error)
+        return replies
 
     def requeue(self, lease: Lease, ready_at: float, fields: dict, now: float, events: Iterable[dict] = ()) -> bool:
         return bool(self._run("requeue", lease.task_id, lease.consumer, str(lease.task["attempts"]), repr(ready_at),

@@ -2,12 +2,15 @@
 
 A claim is one `UPDATE … RETURNING` statement, so two agents (threads or processes) can never hold
 the same live lease; an expired lease is simply claimable again. Threads of one process wake each
-other through a condition variable; other processes on the same file poll every few milliseconds. A change and the events that report
-it (`leased`, `done`, …) are one transaction.
+other through a condition variable; other processes on the same file poll every few milliseconds.
+A change and the events that report it (`leased`, `done`, …) are one transaction; an agent's
+answer and its next claim are one too (`settle_then_claim`), so a busy agent pays one commit per
+task.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -181,6 +184,26 @@ class EmbeddedEngine:
             stored["idempotency_key"] = key
         return stored, True
 
+    def add_many(self, tasks: list[dict], events: list[dict]) -> list[dict]:
+        """New tasks (no idempotency keys), each after its "queued" event, in one commit."""
+        db = self._db
+        rows = [(t["id"], t["kind"], t["priority"], json.dumps(t["payload"]), t["created"], t["created"], t["created"])
+                for t in tasks]
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for event in events:
+                self._insert_event(event)
+            db.executemany("INSERT INTO tasks (id, kind, priority, payload, created, attempts, state, ready_at,"
+                           " updated) VALUES (?,?,?,?,?,0,'queued',?,?)", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._notify()
+        self._notify_events()
+        return [{"id": t["id"], "kind": t["kind"], "priority": int(t["priority"]), "payload": t["payload"],
+                 "created": float(t["created"]), "attempts": 0, "state": "queued"} for t in tasks]
+
     def get(self, task_id: str) -> dict | None:
         row = self._db.execute("SELECT * FROM tasks WHERE id=?", (task_id,)).fetchone()
         return _row_to_task(row) if row else None
@@ -188,31 +211,53 @@ class EmbeddedEngine:
     def claim(self, consumer: str, kinds: Iterable[str], lease_seconds: float, now: float,
               announce: dict | None = None) -> Lease | None:
         kinds = list(kinds)
-        marks = ",".join("?" * len(kinds))
-        # The best queued task and the best expired lease; the better of the two wins, so
-        # priorities stay strict even for tasks being taken over. Looking first is a plain read
-        # (readers never wait in WAL mode); only a hit takes the write lock.
-        pick = f"""SELECT id FROM (
-                SELECT * FROM (SELECT id, priority, ready_at FROM tasks WHERE state='queued'
-                    AND kind IN ({marks}) AND ready_at<=? ORDER BY priority, ready_at LIMIT 1)
-                UNION ALL
-                SELECT * FROM (SELECT id, priority, ready_at FROM tasks WHERE state='leased'
-                    AND kind IN ({marks}) AND lease_until<=? ORDER BY priority, ready_at LIMIT 1))
-              ORDER BY priority, ready_at LIMIT 1"""
+        pick = _pick(len(kinds))
+        # Looking first is a plain read (readers never wait in WAL mode); only a hit takes the
+        # write lock.
         self._local.seen = self._wake.generation
         for _ in range(50):                       # lost races against other claimers
             found = self._db.execute(pick, (*kinds, now, *kinds, now)).fetchone()
             if found is None:
                 return None
-            row = self._write(
-                """UPDATE tasks SET state='leased', owner=?, lease_until=?, attempts=attempts+1, updated=?
-                WHERE id=? AND ((state='queued' AND ready_at<=?) OR (state='leased' AND lease_until<=?))
-                RETURNING *""",
-                (consumer, now + lease_seconds, now, found["id"], now, now),
-                None if announce is None else (lambda row: [lease_event(announce, _row_to_task(row))]))
+            row = self._write(_TAKE, (consumer, now + lease_seconds, now, found["id"], now, now),
+                              None if announce is None else (lambda row: [lease_event(announce, _row_to_task(row))]))
             if row is not None:
                 return Lease(_row_to_task(row), consumer, str(row["attempts"]))
         return None
+
+    def settle_then_claim(self, lease: Lease, state: str, fields: dict, now: float, events: Iterable[dict],
+                          consumer: str, kinds: Iterable[str], lease_seconds: float,
+                          announce: dict | None = None) -> tuple[bool, Lease | None]:
+        """`settle`, then `claim` the consumer's next task, in one transaction: one commit per
+        task instead of two for an agent that keeps finding work. Holding the write lock, the
+        look and the take cannot race another claimer."""
+        kinds = list(kinds)
+        statement, args = _settle_statement(lease, state, fields, now)
+        db = self._db
+        self._local.seen = self._wake.generation
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            settled = db.execute(statement, args).rowcount == 1
+            logged = list(events) if settled else []
+            for event in logged:
+                self._insert_event(event)
+            found = db.execute(_pick(len(kinds)), (*kinds, now, *kinds, now)).fetchone()
+            row = None
+            if found is not None:
+                row = db.execute(_TAKE, (consumer, now + lease_seconds, now, found["id"], now, now)).fetchone()
+            following = None
+            if row is not None:
+                following = Lease(_row_to_task(row), consumer, str(row["attempts"]))
+                if announce is not None:
+                    logged.append(lease_event(announce, following.task))
+                    self._insert_event(logged[-1])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if logged:
+            self._notify_events()
+        return settled, following
 
     def wait_for_work(self, kinds: Iterable[str], timeout: float) -> None:
         self._wake.wait(getattr(self._local, "seen", -1), min(timeout, _POLL))
@@ -227,14 +272,8 @@ class EmbeddedEngine:
         return row["state"] if row and row["state"] in TERMINAL else "lost"
 
     def settle(self, lease: Lease, state: str, fields: dict, now: float, events: Iterable[dict] = ()) -> bool:
-        owner_check = "" if state == "done" else " AND owner=? AND attempts=?"
-        args = () if state == "done" else (lease.consumer, int(lease.handle))
         events = list(events)
-        return self._write(
-            f"UPDATE tasks SET state=?, result=?, error=?, owner=NULL, lease_until=NULL, updated=?"
-            f" WHERE id=? AND state NOT IN ('done','dead','cancelled'){owner_check}",
-            (state, _json_or_none(fields.get("result")), _json_or_none(fields.get("error")), now,
-             lease.task_id, *args), lambda _: events)
+        return self._write(*_settle_statement(lease, state, fields, now), lambda _: events)
 
     def requeue(self, lease: Lease, ready_at: float, fields: dict, now: float, events: Iterable[dict] = ()) -> bool:
         events = list(events)
@@ -369,3 +408,34 @@ class EmbeddedEngine:
 
 def _json_or_none(value) -> str | None:
     return None if value is None else json.dumps(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _pick(kind_count: int) -> str:
+    """The best queued task and the best expired lease of these kinds; the better of the two
+    wins, so priorities stay strict even for tasks being taken over."""
+    marks = ",".join("?" * kind_count)
+    return f"""SELECT id FROM (
+                SELECT * FROM (SELECT id, priority, ready_at FROM tasks WHERE state='queued'
+                    AND kind IN ({marks}) AND ready_at<=? ORDER BY priority, ready_at LIMIT 1)
+                UNION ALL
+                SELECT * FROM (SELECT id, priority, ready_at FROM tasks WHERE state='leased'
+                    AND kind IN ({marks}) AND lease_until<=? ORDER BY priority, ready_at LIMIT 1))
+              ORDER BY priority, ready_at LIMIT 1"""
+
+
+# Take the picked task, unless another claimer took it first (compare-and-set on its state).
+_TAKE = """UPDATE tasks SET state='leased', owner=?, lease_until=?, attempts=attempts+1, updated=?
+    WHERE id=? AND ((state='queued' AND ready_at<=?) OR (state='leased' AND lease_until<=?))
+    RETURNING *"""
+
+
+def _settle_statement(lease: Lease, state: str, fields: dict, now: float) -> tuple[str, tuple]:
+    """The compare-and-set that finishes a task: "done" wins for whoever answers first (a
+    duplicate run's answer is dropped); "dead" only for the lease's holder."""
+    owner_check = "" if state == "done" else " AND owner=? AND attempts=?"
+    args = () if state == "done" else (lease.consumer, int(lease.handle))
+    return (f"UPDATE tasks SET state=?, result=?, error=?, owner=NULL, lease_until=NULL, updated=?"
+            f" WHERE id=? AND state NOT IN ('done','dead','cancelled'){owner_check}",
+            (state, _json_or_none(fields.get("result")), _json_or_none(fields.get("error")), now,
+             lease.task_id, *args))

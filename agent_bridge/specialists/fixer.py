@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hypercode_lang import api
 from hypercode_lang.diagnostics import Span
 from hypercode_lang.diagnostics.model import TextEdit
+from hypercode_lang.ir.tree import find_node
 
 from . import messages as m
 from .common import (RUN_TIMEOUT, Source, expression_text, kind, result_edit, sandbox_run, says_when_partial,
@@ -111,7 +112,7 @@ class Fixer:
     def candidates(self, source: Source, target):
         for fix in target.fixes:
             yield Candidate(fix.title, list(fix.edits), fix.safe)
-        node = api.find_node(source.program, target.span.to_loc())
+        node = find_node(source.program, target.span.to_loc())
         maker = getattr(self, f"_{target.code.lower()}", None)
         if maker is not None:
             yield from maker(source, target, node)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..diagnostics.catalogue import editor_message
 from . import builtins as bi
 from .document import Document
 from .hover import builtin_markdown, symbol_markdown
@@ -101,9 +102,9 @@ def describe(document: Document | None, data: dict) -> str:
         signature = bi.method(data.get("type", ""), data["method"])
         return builtin_markdown(signature, f"{data['type']}.") if signature else ""
     if "keyword" in data:
-        return f"`{data['keyword']}` is a HyperCode keyword."
+        return editor_message("hover.keyword", keyword=data["keyword"])
     if "snippet" in data:
-        return f"Write a `{data['snippet']}` block:\n```hypercode\n{SNIPPETS[data['snippet']][1]}\n```"
+        return editor_message("hover.snippet", snippet=data["snippet"], example=SNIPPETS[data["snippet"]][1])
     if "module" in data and "symbol" in data and document is not None:
         from .hover import _module_member
         return _module_member(document, data["module"], data["symbol"], None) or ""

@@ -32,7 +32,8 @@ class Document:
 
     def __post_init__(self):
         self.source = normalise_newlines(self.source)
-        self.lines = self.source.split("\n")
+        if not self.lines:          # given by an IncrementalDocument, which split them already
+            self.lines = self.source.split("\n")
         if self.parsed is None:
             self.parsed = _parse(self.source, self.filename)
 

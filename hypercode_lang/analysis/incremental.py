@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
 from ..parser import SHADOWED_BY_SCANNER, ParseResult, normalise_newlines, parse_chunk
-from ..parser.engine import shift_locs
 from ..parser.scanner import scan
 from .scopes import Analysis, analyse, infer_type, kind_of
 
@@ -43,16 +42,23 @@ class _Chunk:
     problems: list = field(default_factory=list)   # scanner problems on these lines
     comments: list = field(default_factory=list)
     owned: bool = False        # statements are our copy (may be moved in place)
-    stub: list | None = None   # statements with def bodies reduced to `pass`
+    stub: list | None = None   # statements with def bodies reduced to `pass` (sharing their locs)
+    locs: list | None = None   # every distinct `loc` list in statements, once found
 
     def move(self, delta: int) -> None:
         if not delta:
             return
         if not self.owned:
             self.statements = pickle.loads(pickle.dumps(self.statements, pickle.HIGHEST_PROTOCOL))
-            self.owned = True
-        shift_locs(self.statements, delta)
-        self.stub = None
+            self.owned, self.stub, self.locs = True, None, None
+        # An edit that adds a line moves every chunk below it: walking their IR each time was
+        # most of such an edit's cost, so the loc lists are found once and then moved in place
+        # (each once, though nodes may share one; the stub shares them too and stays true).
+        if self.locs is None:
+            self.locs = _loc_lists(self.statements)
+        for loc in self.locs:
+            loc[0] += delta
+            loc[2] += delta
         self.diagnostics = [d.moved(delta) for d in self.diagnostics]
         self.problems = [d.moved(delta) for d in self.problems]
         self.comments = [(line + delta, col, text) for line, col, text in self.comments]
@@ -187,7 +193,7 @@ class IncrementalDocument:
             if not chunk.owned:
                 chunk.statements = pickle.loads(pickle.dumps(chunk.statements, pickle.HIGHEST_PROTOCOL))
                 chunk.owned = True
-                chunk.stub = None
+                chunk.stub = chunk.locs = None
 
     def outline(self) -> list[tuple]:
         """(first line, last line, statements, stub) per chunk, for `Document.focus`."""
@@ -210,6 +216,25 @@ def _parsed_chunk(text: str, start: int, end: int) -> _Chunk:
     # Our own copy of the IR (moved in place when lines are added above), never the cache's.
     statements, diagnostics = parse_chunk(text, start, private=True)
     return _Chunk(start, end, text, statements, list(diagnostics), owned=True)
+
+
+def _loc_lists(tree) -> list:
+    """Each distinct `loc` list in an IR subtree, once (nodes may share one)."""
+    found: dict[int, list] = {}
+    stack = [tree]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if type(item) is dict:
+            loc = item.get("loc")
+            if loc is not None:
+                if type(loc) is not list:
+                    loc = item["loc"] = list(loc)
+                found[id(loc)] = loc
+            push(item.values())
+        elif type(item) is list:
+            push(item)
+    return list(found.values())
 
 
 def _distribute(chunks: list[_Chunk], problems: list, comments: list, offset: int) -> None:
@@ -352,10 +377,16 @@ class _IncrementalChecker:
         for occurrence in analysis.occurrences:
             if occurrence.loc and chunks:
                 names[max(0, bisect.bisect_right(starts, occurrence.loc[0]) - 1)].add(occurrence.name)
+        # Each diagnostic to its chunk in one pass (a big file has many chunks and may have many
+        # diagnostics: comparing every pair was quadratic).
+        owned: list[list] = [[] for _ in chunks]
+        for d in found:
+            index = bisect.bisect_right(starts, d.span.line) - 1
+            if index >= 0 and d.span.line <= chunks[index].end:
+                owned[index].append(d)
         self.cache = {}
-        for chunk, mentioned in zip(chunks, names):
-            self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end],
-                                      frozenset(mentioned))
+        for chunk, mentioned, mine in zip(chunks, names, owned):
+            self.cache[chunk.text] = (chunk.start, mine, frozenset(mentioned))
         self.texts = [chunk.text for chunk in chunks]
         return self._collect(chunks)
 

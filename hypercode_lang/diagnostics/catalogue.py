@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 from .model import Diagnostic, Fix, Related, Span, TextEdit
 
@@ -586,7 +588,7 @@ def replace_fix(title: str, span: Span, text: str, *, safe: bool = True) -> Fix:
 
 
 def fix_rename(span: Span, old: str, new: str) -> Fix:
-    return replace_fix(f"Change '{old}' to '{new}'", span, new)
+    return replace_fix(fix_title("change", old=old, new=new), span, new)
 
 
 def fix_insert(span: Span, text: str, title: str) -> Fix:
@@ -669,3 +671,168 @@ EDITOR_MESSAGES = {
 
 def editor_message(key: str, **params) -> str:
     return EDITOR_MESSAGES[key].format(**params)
+
+
+# ================================================================== words that are not diagnostics
+# Everything else HyperCode says to a person lives here too, in the same voice: the details of a
+# syntax error, what to use instead of a missing feature, quick-fix titles, and the messages of
+# the command line, the REPL, the runner, the cache and the rendered report. A module elsewhere
+# asks for words by key; tests/test_prose.py fails when one holds a sentence of its own.
+# Templates use str.format, so a literal brace is written twice.
+
+# HC0001's `detail`: what exactly could not be read.
+SYNTAX_DETAILS = {
+    "assign_target": "Only a name, an item like xs[0], or several names can be assigned to.",
+    "case_fstring": "A case pattern can't be an f-string.",
+    "case_plus": "A case pattern number can't start with '+'.",
+    "case_two_stars": "A sequence pattern can have only one '*' name.",
+    "case_unknown": "This case pattern isn't one HyperCode knows. Patterns can be literals, names, '_', "
+                    "alternatives 'a | b', and lists like [first, *rest].",
+    "keyword_twice": "The keyword argument '{name}' is given twice.",
+    "positional_after_keyword": "A value without a name can't come after a keyword argument (name=value).",
+    "bad_escape": "This string has a backslash escape I can't read, such as an incomplete \\u. "
+                  "To write a backslash itself, use two: \\\\.",
+    "fstring_lone_brace": "A single '}}' in an f-string needs to be written '}}}}'.",
+    "fstring_unclosed_field": "This f-string field is missing its closing '}}'.",
+    "fstring_empty_field": "An f-string field needs an expression between '{{' and '}}'.",
+    "fstring_unreadable_field": "This f-string field doesn't hold an expression I can read.",
+    "bad_number": "'{number}' isn't a number HyperCode can read. Numbers look like 42, 1_000, 3.14, 1e-3 "
+                  "or 0xFF (no leading zeros: write 7, not 07).",
+    "bad_character": "The character '{char}' isn't used in HyperCode.",
+    "file_ends_early": "The file ends before this statement is complete.",
+    "line_ends_early": "This line ends before it's complete.",
+    "values_side_by_side": "Two values are side by side here. Is an operator or a comma missing before {token}?",
+    "unexpected_token": "I didn't expect {token} here.",
+}
+
+
+def syntax_detail(key: str, **params) -> str:
+    return SYNTAX_DETAILS[key].format(**params)
+
+
+# How a syntax detail names the token it found ({token} above): fixed words for some kinds of
+# token, and shapes for the rest, filled in with the token's text.
+TOKEN_WORDS = {
+    "_NEWLINE": "the end of the line", "$END": "the end of the file", "_INDENT": "an indented line",
+    "_DEDENT": "the end of the block", "STRING": "a string", "FSTRING": "an f-string",
+    "DEC_NUMBER": "a number", "FLOAT_NUMBER": "a number", "HEX_NUMBER": "a number",
+}
+TOKEN_SHAPES = {"name": "the name '{text}'", "keyword": "the keyword '{text}'", "symbol": "'{text}'"}
+
+
+# HC0009's `feature` and `instead`: what a missing feature is called, and the HyperCode way.
+NOT_IN_HYPERCODE = {
+    "class": ("'class'", "Use dictionaries and functions instead."),
+    "with": ("'with'", "HyperCode programs don't open files, so there is nothing to close."),
+    "async": ("'async'", "Write an ordinary def."),
+    "await": ("'await'", "Call the function directly."),
+    "decorator": ("A decorator (@…)", "Call the function directly."),
+    "global": ("'global'", "Return the new value from the function and assign it at the top level."),
+    "nonlocal": ("'nonlocal'", "Return the new value from the inner function instead."),
+    "del": ("'del'", "Use .pop(…) to remove an item from a list or dictionary."),
+    "from_import": ("'from … import'", "Write 'import name' and use name.thing."),
+    "lambda": ("'lambda'", "Write a small def and pass its name."),
+    "walrus": ("The ':=' operator", "Assign on its own line first."),
+    "yield": ("'yield'", "Build a list and return it."),
+    "bitwise": ("Bitwise operator", "Use 'and', 'or', 'not', or arithmetic."),
+    "invert": ("The '~' operator", "Use 'not' or '-'."),
+    "is": ("'is'", "Use '==' to compare values."),
+    "is not": ("'is not'", "Use '!=' to compare values."),
+    "set": ("A set literal", "Use a list, or a dictionary whose keys are the items."),
+    "dictcomp": ("A dictionary comprehension", "Build the dictionary in a for loop."),
+    "nested_comp": ("A comprehension with two 'for's", "Use nested for loops that append to a list."),
+    "star_arg": ("'*' or '**' in a call", "Pass each argument by itself."),
+    "bitaug": ("Bitwise assignment", "Use arithmetic assignment such as '+='."),
+    "annotation": ("A type annotation", "Leave the type out: HyperCode works types out by itself."),
+    "attribute_assign": ("Assigning to an attribute",
+                         "Values in HyperCode have no attributes of their own; use a dictionary: d[\"name\"] = value."),
+    # symbols from other languages (parser/recovery.py)
+    "&&": ("'&&'", "Use 'and'."),
+    "||": ("'||'", "Use 'or'."),
+    "!": ("'!' for 'not'", "Use 'not'."),
+    "++": ("'++'", "Use '+= 1'."),
+    "--": ("'--'", "Use '-= 1'."),
+}
+
+# Quick-fix titles the parser's repairs offer (the editor shows them; render adds "Quick fix:").
+FIX_TITLES = {
+    "change": "Change '{old}' to '{new}'",
+    "change_to": "Change to {new}",
+    "use": "Use '{new}'",
+    "indent_by": "Indent this line by {spaces} spaces",
+    "remove_indentation": "Remove the indentation",
+    "indent_line_below": "Indent the line below into the block",
+    "add_pass": "Add 'pass' as a placeholder block",
+    "add_colon": "Add ':' at the end of the line",
+    "close_brackets": "Add '{closers}' at the end of line {line}",
+    "close_string": "Add the closing {quote}",
+    "tab_to_spaces": "Replace the tab with 4 spaces",
+}
+
+
+def fix_title(key: str, **params) -> str:
+    return FIX_TITLES[key].format(**params)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# The tools' own messages. Layout (a blank line before, a trailing newline) stays with the caller.
+MESSAGES: dict[str, str | Callable[[dict], str]] = {
+    # hcvm (cli.py)
+    "cli.no_such_file": "There is no file called '{path}'. Check the name and the folder you're in.",
+    "cli.folder": "'{path}' is a folder. Give the path of a .hc file inside it.",
+    "cli.not_utf8": "'{path}' isn't UTF-8 text. Save it as UTF-8 and try again.",
+    "cli.unreadable": "'{path}' can't be read ({reason}).",
+    "cli.env_without_equals": "--env needs NAME=VALUE; '{item}' has no '='.",
+    "cli.no_problems": "No problems found in {path}.",
+    "cli.fmt_syntax_errors": "{path} has syntax errors, so it was left exactly as it is.",
+    "cli.already_formatted": "{path} is already formatted.",
+    "cli.would_reformat": "{path} would be reformatted.",
+    "cli.formatted": "Formatted {path}.",
+    "cli.no_such_code": lambda p: (f"There is no diagnostic code '{p['code']}'.{_did_you_mean(p)}"
+                                   " Run 'hcvm explain' to list every code."),
+    "cli.stopped": "Stopped.",
+    "cli.internal_error": ("HyperCode hit an internal error. This is a bug in HyperCode, not in your program.\n"
+                           "Please report it at {url} with the file you were running.\n"
+                           "Set HYPERCODE_DEBUG=1 and run the same command again to see the details."),
+    # hcvm repl (repl.py)
+    "repl.welcome": ("HyperCode 2 — type code and press Enter. A line ending in ':' starts a block;\n"
+                     "finish it with an empty line. Ctrl+D leaves."),
+    "repl.interrupted": "(Interrupted. Ctrl+D leaves.)",
+    "repl.stopped": "(Stopped.)",
+    # the sandboxed runner (runner/host.py)
+    "runner.no_process": "HyperCode could not start a process to run the program ({problem}).",
+    "runner.stopped": "The run was stopped.",
+    "runner.internal_error": "HyperCode hit an internal error while running: {error}",
+    # the program cache (cache.py)
+    "cache.other_owner": ("hypercode: not using the cache folder {folder}: it belongs to another user. "
+                          "Programs still run, just without the cache."),
+    "cache.others_can_write": ("hypercode: not using the cache folder {folder}: it can be changed by other "
+                               "users. Programs still run, just without the cache."),
+    # the parts of a rendered report (diagnostics/render.py, diagnostics/runtime.py)
+    "render.where": "at {file}, line {line}, column {col}",
+    "render.quick_fix": "Quick fix: {title}.",
+    "render.why": "Why: {why}",
+    "render.frame": "{file}, line {line}, in {name}",
+    "render.top_level": "the top level",
+    "render.call_trace": "Call trace (most recent call last):",
+    "render.same_call": lambda p: f"… the same call {_plural(p['repeats'], 'more time')}",
+    "render.calls_left_out": "… {omitted} more calls …",
+    "render.summary": lambda p: (f"{_plural(p['errors'], 'error')} in total. Fixing them from the top down is "
+                                 "a good way through; one fix can also clear a later one."),
+}
+
+
+def message(key: str, **params) -> str:
+    """The words for `key` in MESSAGES, filled in with `params`."""
+    words = MESSAGES[key]
+    return words(params) if callable(words) else words.format(**params)
+
+
+# Hover and completion texts (analysis/completion.py).
+EDITOR_MESSAGES.update({
+    "hover.keyword": "`{keyword}` is a HyperCode keyword.",
+    "hover.snippet": "Write a `{snippet}` block:\n```hypercode\n{example}\n```",
+})

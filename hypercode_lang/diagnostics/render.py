@@ -17,6 +17,7 @@ BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 def render(diagnostic: Diagnostic, source: str | None, *, style: str = "friendly", colour: bool = False) -> str:
     """Render one diagnostic for a person. `source` is the text of the diagnostic's file."""
+    from .catalogue import message  # every Diagnostic was made by the catalogue, so it is loaded
     friendly = style == "friendly"
     paint = (lambda code, text: f"{code}{text}{RESET}") if (colour and friendly) else (lambda code, text: text)
     d = diagnostic
@@ -25,24 +26,24 @@ def render(diagnostic: Diagnostic, source: str | None, *, style: str = "friendly
     lines = [paint(BOLD + COLOURS.get(d.severity, ""), f"{icon}{d.severity} {d.code}: {d.title}"),
              f"  {d.message}"]
     where = d.filename or "<input>"
-    lines.append(paint(DIM, f"  at {where}, line {d.span.line}, column {d.span.col}"))
+    lines.append(paint(DIM, "  " + message("render.where", file=where, line=d.span.line, col=d.span.col)))
     excerpt = _excerpt(d, source, bar)
     if excerpt:
         lines.extend(paint(COLOURS.get(d.severity, ""), row) if row.lstrip().startswith(bar) and "^" in row else row
                      for row in excerpt)
     for fix in d.fixes[:1]:
-        lines.append(f"  Quick fix: {fix.title}.")
+        lines.append("  " + message("render.quick_fix", title=fix.title))
     if len(d.trace) > 1:
-        lines.append("  Call trace (most recent call last):")
+        lines.append("  " + message("render.call_trace"))
         for (function, filename, line), repeats in _collapse(d.trace):
             if not line:  # a marker for frames left out of a very deep trace
                 lines.append(f"    {function}")
                 continue
-            name = "the top level" if function == "<module>" else f"{function}()"
-            lines.append(f"    {filename or where}, line {line}, in {name}")
+            name = message("render.top_level") if function == "<module>" else f"{function}()"
+            lines.append("    " + message("render.frame", file=filename or where, line=line, name=name))
             if repeats:
-                lines.append(f"    … the same call {repeats} more time{'s' if repeats != 1 else ''}")
-    lines.append(f"  Why: {d.why}")
+                lines.append("    " + message("render.same_call", repeats=repeats))
+    lines.append("  " + message("render.why", why=d.why))
     return "\n".join(lines)
 
 
@@ -66,9 +67,8 @@ def render_all(diagnostics, sources: dict, *, style: str = "friendly", colour: b
     """Render several diagnostics separated by blank lines. `sources` maps filename -> text."""
     parts = [render(d, sources.get(d.filename), style=style, colour=colour) for d in diagnostics]
     if len(diagnostics) > 1 and any(d.is_error for d in diagnostics):
-        errors = sum(d.is_error for d in diagnostics)
-        parts.append(f"{errors} error{'s' if errors != 1 else ''} in total. "
-                     "Fixing them from the top down is a good way through; one fix can also clear a later one.")
+        from .catalogue import message
+        parts.append(message("render.summary", errors=sum(d.is_error for d in diagnostics)))
     return "\n\n".join(parts) + ("\n" if parts else "")
 
 

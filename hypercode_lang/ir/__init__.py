@@ -25,7 +25,8 @@ class IRError(ValueError):
 @lru_cache(maxsize=1)
 def _validator():
     from jsonschema import Draft202012Validator  # imported only when IR JSON is loaded
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+        return Draft202012Validator(json.load(handle))
 
 
 def validate(program) -> None:

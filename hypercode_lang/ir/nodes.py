@@ -9,7 +9,7 @@ T assignment target · P pattern · P* patterns · N name · N? optional name.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 
 BINARY_OPS = ["add", "sub", "mul", "div", "floordiv", "mod", "pow"]
 UNARY_OPS = ["neg", "pos", "not"]
@@ -67,7 +67,7 @@ PATTERNS = {
 
 TARGETS = ["var", "index", "slice", "tuple", "list"]
 
-SCHEMA_PATH = Path(__file__).with_name("schema.json")
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json")  # a str: no pathlib on `hcvm run`
 
 
 # ------------------------------------------------------------------ schema generation
@@ -165,5 +165,6 @@ def schema() -> dict:
 
 
 if __name__ == "__main__":
-    SCHEMA_PATH.write_text(json.dumps(schema(), indent=2) + "\n", encoding="utf-8")
+    with open(SCHEMA_PATH, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(schema(), indent=2) + "\n")
     print(f"wrote {SCHEMA_PATH}")

@@ -69,3 +69,19 @@ def too_deep(tree, limit: int = MAX_NESTING + 2) -> list | None:
                 return list(loc) if loc else []
             stack.extend((value, nodes, containers, loc) for value in item)
     return None
+
+
+def find_node(program: dict, loc) -> dict | None:
+    """The expression node whose loc is exactly `loc` (the innermost one), if any."""
+    loc = list(loc)
+    found = None
+    stack = [program]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("loc") == loc:
+                found = item
+            stack.extend(v for k, v in item.items() if k != "loc")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

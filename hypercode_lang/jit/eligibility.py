@@ -4,6 +4,10 @@ A function is a candidate when its body uses only the numeric subset (see
 `hypercode_lang/jit/__init__.py`), reads no global variable, and calls only
 itself, other candidates, or a few pure built-ins. Types are not known here:
 they are inferred per call signature later (`infer.py`).
+
+What a name is (a local, a module name and how often the module binds it, a
+built-in) comes from the scope analysis every other tool reads
+(`hypercode_lang.scopes`); this module only decides what the JIT supports.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..language.builtins import JIT_BUILTINS, JIT_MATH_FUNCTIONS, MATH_CONSTANTS
+from ..scopes import Analysis, Scope, analyse
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -97,106 +102,55 @@ class ProgramInfo:
 # ---------------------------------------------------------------- top level
 
 
-def _target_names(target, out):
-    k, v = kind(target)
-    if k == "var":
-        out.append(v)
-    elif k in ("tuple", "list"):
-        for item in v:
-            _target_names(item, out)
-
-
-def _pattern_names(pattern, out):
-    if not isinstance(pattern, dict):
-        return
-    for k, v in pattern.items():
-        if k == "capture" and isinstance(v, str):
-            out.append(v)
-        elif k == "star" and isinstance(v, str):
-            out.append(v)
-        elif k == "as" and isinstance(v, dict):
-            if isinstance(v.get("name"), str):
-                out.append(v["name"])
-            _pattern_names(v.get("pattern"), out)
-        elif k in ("or", "sequence") and isinstance(v, list):
-            for p in v:
-                _pattern_names(p, out)
-
-
-def _bindings(stmts, counts):
-    """Count every binding of a name in the module scope (not inside defs)."""
-    for stmt in stmts or []:
-        k, v = kind(stmt)
-        names: list[str] = []
-        if k == "assign":
-            for t in v["targets"]:
-                _target_names(t, names)
-        elif k == "augassign":
-            _target_names(v["target"], names)
-        elif k == "for":
-            _target_names(v["target"], names)
-            _bindings(v.get("body"), counts)
-            _bindings(v.get("orelse"), counts)
-        elif k == "def":
-            names.append(v["name"])
-        elif k == "import":
-            names.append(v if isinstance(v, str) else str(v))
-        elif k in ("if", "while"):
-            _bindings(v.get("body"), counts)
-            _bindings(v.get("orelse"), counts)
-        elif k == "try":
-            _bindings(v.get("body"), counts)
-            for h in v.get("handlers") or []:
-                if h.get("name"):
-                    names.append(h["name"])
-                _bindings(h.get("body"), counts)
-            _bindings(v.get("orelse"), counts)
-            _bindings(v.get("finally"), counts)
-        elif k == "match":
-            for case in v.get("cases") or []:
-                _pattern_names(case.get("pattern"), names)
-                _bindings(case.get("body"), counts)
-        for n in names:
-            counts[n] = counts.get(n, 0) + 1
+def _binding_counts(module: Scope) -> dict[str, int]:
+    """How many statements bind each module-level name (0: none, so a built-in shows through)."""
+    return {name: len(symbol.values) for name, symbol in module.symbols.items()}
 
 
 # ---------------------------------------------------------------- per function
 
 
 class _Checker:
-    def __init__(self, info: FuncInfo, top_bound: dict[str, int], math_ok: bool, defs: dict):
+    def __init__(self, info: FuncInfo, scope: Scope, top_bound: dict[str, int], math_ok: bool, defs: dict):
         self.info = info
+        self.scope = scope  # the function's scope in the analysis
         self.top_bound = top_bound
         self.math_ok = math_ok
         self.defs = defs
 
     def run(self):
         info = self.info
-        self._collect_locals(info.body)
+        self._check_targets(info.body)
         self.stmts(info.body, loop_depth=0)
 
-    def _collect_locals(self, stmts):
-        loc = self.info.locals
+    def where(self, name: str) -> str | None:
+        """"local", "module" or "builtin": where `name` read in this function comes from (None:
+        bound nowhere)."""
+        symbol = self.scope.lookup(name)
+        if symbol is None:
+            return None
+        if symbol.is_builtin:
+            return "builtin"
+        return "local" if symbol.scope is self.scope else "module"
+
+    def _check_targets(self, stmts):
+        """The subset assigns to plain names only."""
         for stmt in stmts:
             k, v = kind(stmt)
             if k == "assign":
-                for t in v["targets"]:
-                    if kind(t)[0] != "var":
-                        raise NotJittable("assignment to something other than a name")
-                    loc.add(kind(t)[1])
+                if any(kind(t)[0] != "var" for t in v["targets"]):
+                    raise NotJittable("assignment to something other than a name")
             elif k == "augassign":
                 if kind(v["target"])[0] != "var":
                     raise NotJittable("augmented assignment to something other than a name")
-                loc.add(kind(v["target"])[1])
             elif k == "for":
                 if kind(v["target"])[0] != "var":
                     raise NotJittable("for target is not a name")
-                loc.add(kind(v["target"])[1])
-                self._collect_locals(v.get("body") or [])
-                self._collect_locals(v.get("orelse") or [])
+                self._check_targets(v.get("body") or [])
+                self._check_targets(v.get("orelse") or [])
             elif k in ("if", "while"):
-                self._collect_locals(v.get("body") or [])
-                self._collect_locals(v.get("orelse") or [])
+                self._check_targets(v.get("body") or [])
+                self._check_targets(v.get("orelse") or [])
 
     def stmts(self, stmts, loop_depth):
         for stmt in stmts or []:
@@ -247,13 +201,11 @@ class _Checker:
             raise NotJittable(f"statement {k}")
 
     def _builtin_visible(self, name):
-        return name not in self.info.locals and self.top_bound.get(name, 0) == 0
+        return self.where(name) == "builtin"
 
     def _math(self, node):
         k, v = kind(node)
-        return (
-            k == "var" and v == "math" and "math" not in self.info.locals and self.math_ok
-        )
+        return k == "var" and v == "math" and self.where("math") == "module" and self.math_ok
 
     def expr(self, node):
         k, v = kind(node)
@@ -262,7 +214,7 @@ class _Checker:
                 return
             raise NotJittable("constant that is not a number or bool")
         if k == "var":
-            if v not in self.info.locals:
+            if self.where(v) != "local":
                 raise NotJittable(f"reads global name {v!r}")
             return
         if k == "binop":
@@ -313,15 +265,15 @@ class _Checker:
         if fk == "attr" and self._math(fv["value"]) and fv["name"] in MATH_FUNCS:
             if len(args) != MATH_FUNCS[fv["name"]]:
                 raise NotJittable("math function arity")
-        elif fk == "var" and fv not in self.info.locals:
-            if self.top_bound.get(fv, 0):
+        elif fk == "var" and self.where(fv) != "local":
+            if self.where(fv) == "module":
                 target = self.defs.get(fv)
                 if target is None or self.top_bound[fv] != 1:
                     raise NotJittable(f"calls {fv!r}, which is not a stable top-level function")
                 if not target.required <= len(args) <= len(target.params):
                     raise NotJittable(f"wrong number of arguments for {fv!r}")
                 self.info.callees.add(fv)
-            elif fv in BUILTINS:
+            elif self.where(fv) == "builtin" and fv in BUILTINS:
                 lo, hi = BUILTINS[fv]
                 if not lo <= len(args) <= hi:
                     raise NotJittable(f"{fv}() arity")
@@ -338,10 +290,14 @@ def _defaults_trailing(defaults) -> bool:
     return all(d is not None for d in defaults[first:])
 
 
-def analyse_program(program: dict) -> ProgramInfo:
+def analyse_program(program: dict, analysis: Analysis | None = None) -> ProgramInfo:
+    """Which top-level functions are candidates, and why the others are not. `analysis` is
+    `scopes.analyse(program)` when the caller has it already."""
     body = program.get("body") or []
-    top_bound: dict[str, int] = {}
-    _bindings(body, top_bound)
+    if analysis is None:
+        analysis = analyse(program)
+    function_scopes = {id(scope.node): scope for scope in analysis.module.children if scope.kind == "function"}
+    top_bound = _binding_counts(analysis.module)
     math_imported = any(kind(s) == ("import", "math") for s in body)
     math_ok = math_imported and top_bound.get("math", 0) == 1
 
@@ -384,9 +340,10 @@ def analyse_program(program: dict) -> ProgramInfo:
     for info in defs.values():
         if not info.jittable:
             continue
-        info.locals = set(info.params)
+        scope = function_scopes[id(body[info.index])]
+        info.locals = set(scope.symbols)
         try:
-            _Checker(info, top_bound, math_ok, defs).run()
+            _Checker(info, scope, top_bound, math_ok, defs).run()
         except NotJittable as exc:
             info.jittable = False
             info.reason = str(exc)

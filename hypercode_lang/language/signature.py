@@ -4,22 +4,40 @@ help. The checker's HC1003, the VM's argument checks and the tools all read the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 REQUIRED = object()   # marks a parameter without a default
 VARARGS = "*"         # marks "any number of positional values" in `params`
 
 
-@dataclass(frozen=True)
 class Signature:
-    name: str
-    params: tuple                # ((name, default|REQUIRED) | VARARGS, …)
-    doc: str
-    example: str
-    keywords_only: tuple = ()    # ((name, default), …): keyword-only parameters (print's sep/end)
-    any_keywords: bool = False   # accepts any name=value (dict(a=1))
-    positional_only: int = 0     # how many leading params can't be passed by name (Python's `/`)
-    min_varargs: int = 0         # fewest values `*values` takes (max() needs one)
+    """One built-in's calling convention. Immutable by convention: these are declared facts.
+    (A plain class, not a dataclass: the VM reads these on every `hcvm run`, and the dataclasses
+    module costs ~10 ms of start-up.)"""
+
+    __slots__ = ("name", "params", "doc", "example", "keywords_only", "any_keywords", "positional_only",
+                 "min_varargs")
+
+    def __init__(self, name: str, params: tuple, doc: str, example: str, keywords_only: tuple = (),
+                 any_keywords: bool = False, positional_only: int = 0, min_varargs: int = 0):
+        self.name = name
+        self.params = params                    # ((name, default|REQUIRED) | VARARGS, …)
+        self.doc = doc
+        self.example = example
+        self.keywords_only = keywords_only      # ((name, default), …): keyword-only parameters (print's sep/end)
+        self.any_keywords = any_keywords        # accepts any name=value (dict(a=1))
+        self.positional_only = positional_only  # how many leading params can't be passed by name (Python's `/`)
+        self.min_varargs = min_varargs          # fewest values `*values` takes (max() needs one)
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Signature) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Signature({self.label})"
 
     @property
     def label(self) -> str:

@@ -15,8 +15,8 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError
 
 from ..diagnostics import Diagnostic, Span, catalogue
-from ..ir.tree import MAX_NESTING, kind_of, too_deep
-from .engine import engine, shift_locs
+from ..ir.tree import MAX_CONTAINER_DEPTH, MAX_NESTING, kind_of, too_deep
+from .engine import engine
 from .scanner import scan
 
 MAX_REPAIRS_PER_CHUNK = 12
@@ -75,11 +75,8 @@ def parse_chunk(text: str, first_line: int, *, private: bool = False) -> tuple[l
     if cached is not None:
         _chunk_cache.move_to_end(key)
         return cached
-    statements, diagnostics = _parse_with_recovery(text)
-    statements, diagnostics = _refuse_deep_nesting(statements, diagnostics)
-    if first_line != 1:
-        shift_locs(statements, first_line - 1)
-        diagnostics = [d.moved(first_line - 1) for d in diagnostics]
+    statements, diagnostics = _parse_with_recovery(text, first_line)
+    statements, diagnostics = _refuse_deep_nesting(statements, diagnostics, first_line)
     if private:
         return statements, diagnostics
     _chunk_cache[key] = (statements, diagnostics)
@@ -88,17 +85,19 @@ def parse_chunk(text: str, first_line: int, *, private: bool = False) -> tuple[l
     return statements, diagnostics
 
 
-def _parse_with_recovery(text: str) -> tuple[list, list]:
+def _parse_with_recovery(text: str, first_line: int) -> tuple[list, list]:
+    """(statements, diagnostics) of one chunk, positioned in the file (the chunk starts on
+    `first_line`); the IR is built there directly, so nothing is moved afterwards."""
     lines = text.split("\n")
     diagnostics = []
     for _ in range(MAX_REPAIRS_PER_CHUNK):
         try:
-            program, notes = engine().parse_chunk("\n".join(lines))
+            program, notes = engine().parse_chunk(text if not diagnostics else "\n".join(lines), first_line)
             return program["body"], diagnostics + notes
         except (UnexpectedInput, DedentError) as error:
             from . import recovery  # only needed when something is wrong
-            repaired = recovery.repair(error, lines)
-            diagnostics.append(repaired.diagnostic)
+            repaired = recovery.repair(error, lines)    # in the chunk's own lines
+            diagnostics.append(repaired.diagnostic.moved(first_line - 1))
             if repaired.lines == lines:
                 break
             lines = repaired.lines
@@ -106,20 +105,55 @@ def _parse_with_recovery(text: str) -> tuple[list, list]:
     return [], diagnostics
 
 
-def _refuse_deep_nesting(statements: list, diagnostics: list) -> tuple[list, list]:
+def _refuse_deep_nesting(statements: list, diagnostics: list, first_line: int = 1) -> tuple[list, list]:
     """A statement nested deeper than MAX_NESTING becomes HC0010 and a shallow stand-in, here,
     before any recursive stage (checker, compiler, formatter, JIT, JSON) sees it."""
     kept = []
     for statement in statements:
-        loc = too_deep(statement)
+        loc = None if _within_limits(statement) else too_deep(statement)
         if loc is None:
             kept.append(statement)
             continue
-        at = loc or statement.get("loc") or [1, 1, 1, 1]
+        at = loc or statement.get("loc") or [first_line, 1, first_line, 1]
         diagnostics = diagnostics + [catalogue.diagnostic("HC0010", Span(at[0], at[1], at[0], at[1] + 1),
                                                           limit=MAX_NESTING)]
         kept.append(shallow_stand_in(statement))
     return kept, diagnostics
+
+
+_NODE_LIMIT = MAX_NESTING + 2        # too_deep's default limit
+
+
+def _nesting_within_limits(item, nodes: int = 0, containers: int = 0) -> bool:
+    """True when too_deep(item) would find nothing: its walk, counting the same way, but
+    recursive (never deeper than too_deep's limits) and so about twice as fast; too_deep itself
+    runs only for a statement that fails here, to say where. Parsing a big file calls this for
+    every statement."""
+    if isinstance(item, dict):
+        containers += 1
+        if len(item) == 1 or (len(item) == 2 and "loc" in item):
+            nodes += 1
+        if nodes > _NODE_LIMIT or containers > MAX_CONTAINER_DEPTH:
+            return False
+        for key, value in item.items():
+            if key != "loc" and isinstance(value, (dict, list)) \
+                    and not _nesting_within_limits(value, nodes, containers):
+                return False
+    elif isinstance(item, list):
+        containers += 1
+        if containers > MAX_CONTAINER_DEPTH:
+            return False
+        for value in item:
+            if isinstance(value, (dict, list)) and not _nesting_within_limits(value, nodes, containers):
+                return False
+    return True
+
+
+def _within_limits(statement: dict) -> bool:
+    try:
+        return _nesting_within_limits(statement)
+    except RecursionError:      # called from deep inside something else: too_deep decides
+        return False
 
 
 def shallow_stand_in(statement: dict) -> dict:

@@ -9,6 +9,7 @@ parsing continues and the rest of the file is still checked.
 from __future__ import annotations
 
 import ast
+from sys import intern
 
 from lark import Token, Transformer
 
@@ -20,30 +21,7 @@ COMPARE_OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "
 UNARY_OPS = {"-": "neg", "+": "pos"}
 
 # HC0009: what each missing feature is called and what to use instead.
-UNSUPPORTED = {
-    "class": ("'class'", "Use dictionaries and functions instead."),
-    "with": ("'with'", "HyperCode programs don't open files, so there is nothing to close."),
-    "async": ("'async'", "Write an ordinary def."),
-    "await": ("'await'", "Call the function directly."),
-    "decorator": ("A decorator (@…)", "Call the function directly."),
-    "global": ("'global'", "Return the new value from the function and assign it at the top level."),
-    "nonlocal": ("'nonlocal'", "Return the new value from the inner function instead."),
-    "del": ("'del'", "Use .pop(…) to remove an item from a list or dictionary."),
-    "from_import": ("'from … import'", "Write 'import name' and use name.thing."),
-    "lambda": ("'lambda'", "Write a small def and pass its name."),
-    "walrus": ("The ':=' operator", "Assign on its own line first."),
-    "yield": ("'yield'", "Build a list and return it."),
-    "bitwise": ("Bitwise operator", "Use 'and', 'or', 'not', or arithmetic."),
-    "invert": ("The '~' operator", "Use 'not' or '-'."),
-    "is": ("'is'", "Use '==' to compare values."),
-    "is not": ("'is not'", "Use '!=' to compare values."),
-    "set": ("A set literal", "Use a list, or a dictionary whose keys are the items."),
-    "dictcomp": ("A dictionary comprehension", "Build the dictionary in a for loop."),
-    "nested_comp": ("A comprehension with two 'for's", "Use nested for loops that append to a list."),
-    "star_arg": ("'*' or '**' in a call", "Pass each argument by itself."),
-    "bitaug": ("Bitwise assignment", "Use arithmetic assignment such as '+='."),
-    "annotation": ("A type annotation", "Leave the type out: HyperCode works types out by itself."),
-}
+UNSUPPORTED = catalogue.NOT_IN_HYPERCODE  # the words live in the catalogue
 
 
 class Params(list):
@@ -56,6 +34,11 @@ class Marker(tuple):
 
 
 def loc_of(item) -> list[int] | None:
+    exact = type(item)          # the two common cases first: this runs for almost every node
+    if exact is dict:
+        return item.get("loc")
+    if exact is Token:
+        return [item.line, item.column, item.end_line, item.end_column]
     if isinstance(item, Token):
         return [item.line, item.column, item.end_line, item.end_column]
     if isinstance(item, dict):
@@ -146,10 +129,9 @@ class IRBuilder(Transformer):
         if kind in ("tuple", "list"):
             return {**expr, kind: [self.target(item) for item in expr[kind]]}
         if kind == "attr":
-            self.note("HC0009", expr["loc"], feature="Assigning to an attribute",
-                      instead="Values in HyperCode have no attributes of their own; use a dictionary: d[\"name\"] = value.")
+            self.unsupported("attribute_assign", expr["loc"])
         else:
-            self.note("HC0001", expr["loc"], detail="Only a name, an item like xs[0], or several names can be assigned to.")
+            self.note("HC0001", expr["loc"], detail=catalogue.syntax_detail("assign_target"))
         return expr
 
     def pass_(self, items):
@@ -328,7 +310,7 @@ class IRBuilder(Transformer):
         if isinstance(value, Token):  # None / True / False
             return node("const", {"None": None, "True": True, "False": False}[str(value)], loc_of(value))
         if "fstring" in value:
-            self.note("HC0001", value["loc"], detail="A case pattern can't be an f-string.")
+            self.note("HC0001", value["loc"], detail=catalogue.syntax_detail("case_fstring"))
             return node("wildcard", None, value["loc"])
         return node("const", value["const"], value["loc"])
 
@@ -337,7 +319,7 @@ class IRBuilder(Transformer):
             return items[0]
         sign, number = items
         if sign == "+":
-            self.note("HC0001", loc_of(sign), detail="A case pattern number can't start with '+'.")
+            self.note("HC0001", loc_of(sign), detail=catalogue.syntax_detail("case_plus"))
             return number
         return node("const", -number["const"], span(sign, number))
 
@@ -360,7 +342,7 @@ class IRBuilder(Transformer):
             flat.extend(item if isinstance(item, list) else [item])
         stars = [p for p in flat if "star" in p]
         if len(stars) > 1:
-            self.note("HC0001", stars[1]["loc"], detail="A sequence pattern can have only one '*' name.")
+            self.note("HC0001", stars[1]["loc"], detail=catalogue.syntax_detail("case_two_stars"))
         return node("sequence", flat, span(items[0], items[-1]))
 
     def pattern_items(self, items):
@@ -408,7 +390,7 @@ class IRBuilder(Transformer):
             text = op[0]
             if text in ("is", "is not"):
                 new_text = "==" if text == "is" else "!="
-                fix = catalogue.replace_fix(f"Use '{new_text}'", Span.from_loc(op[1]), new_text)
+                fix = catalogue.replace_fix(catalogue.fix_title("use", new=new_text), Span.from_loc(op[1]), new_text)
                 self.unsupported(text, op[1], fixes=[fix])
                 text = new_text
             ops.append(COMPARE_OPS[text])
@@ -451,12 +433,12 @@ class IRBuilder(Transformer):
             if isinstance(item, Marker):
                 _, name, value, loc = item
                 if name in kwargs:
-                    self.note("HC0001", loc, detail=f"The keyword argument '{name}' is given twice.")
+                    self.note("HC0001", loc, detail=catalogue.syntax_detail("keyword_twice", name=name))
                 kwargs[name] = value
             elif item is not None:
                 if kwargs:
                     self.note("HC0001", item["loc"],
-                              detail="A value without a name can't come after a keyword argument (name=value).")
+                              detail=catalogue.syntax_detail("positional_after_keyword"))
                 args.append(item)
         return Marker((args, kwargs, loc_of(items)))
 
@@ -485,14 +467,26 @@ class IRBuilder(Transformer):
 
     def attr(self, items):
         value, name = items
-        return node("attr", {"value": value, "name": str(name)}, span(value, name))
+        return node("attr", {"value": value, "name": intern(str(name))}, span(value, name))
 
     def var(self, items):
-        return node("var", str(items[0]), loc_of(items[0]))
+        # One string per distinct name, not per use: a big file names the same things often.
+        return node("var", intern(str(items[0])), loc_of(items[0]))
 
     def number(self, items):
         (token,) = items
-        return node("const", ast.literal_eval(token.replace("_", "") if token[:2].lower() not in ("0x", "0o", "0b") else token), loc_of(token))
+        # int() and float() read the grammar's number terminals as Python's literals do, and
+        # much faster than ast.literal_eval (which compiles its text).
+        try:
+            if token.type == "DEC_NUMBER":
+                value = int(token.replace("_", ""))
+            elif token.type == "FLOAT_NUMBER":
+                value = float(token.replace("_", ""))
+            else:
+                value = int(token, 0)
+        except ValueError:      # e.g. more digits than int() converts: as before
+            value = ast.literal_eval(token.replace("_", "") if token[:2].lower() not in ("0x", "0o", "0b") else token)
+        return node("const", value, loc_of(token))
 
     def const_none(self, items):
         return node("const", None, loc_of(items[0]))
@@ -590,6 +584,12 @@ class IRBuilder(Transformer):
         return node("fstring", merged, loc)
 
     def _literal(self, token: Token) -> str:
+        text = str(token)
+        quote = text[:1]
+        # The common string: no prefix, one quote, no escapes, plain ASCII, is its own body.
+        if (quote == '"' or quote == "'") and text[1:2] != quote and "\\" not in text and text.isascii() \
+                and "\x00" not in text:
+            return text[1:-1]
         try:
             return ast.literal_eval(str(token))
         except (SyntaxError, ValueError):  # e.g. "\ue": a broken \u, \x or \N{…} escape
@@ -600,8 +600,7 @@ class IRBuilder(Transformer):
 
     def _bad_escape(self, token: Token):
         self.note("HC0001", loc_of(token),
-                  detail="This string has a backslash escape I can't read, such as an incomplete \\u. "
-                         "To write a backslash itself, use two: \\\\.")
+                  detail=catalogue.syntax_detail("bad_escape"))
 
     def _fstring_parts(self, token: Token) -> list:
         text = str(token)
@@ -629,7 +628,7 @@ class IRBuilder(Transformer):
                 i = close + 1
             elif ch == "}":
                 self.note("HC0001", self._position(token, text, i, i + 1),
-                          detail="A single '}' in an f-string needs to be written '}}'.")
+                          detail=catalogue.syntax_detail("fstring_lone_brace"))
                 i += 1
             elif ch == "\\" and not raw:
                 literal.append(text[i:i + 2])
@@ -708,9 +707,9 @@ class IRBuilder(Transformer):
             conv, expr_text = expr_text[-1], expr_text[:-2]
         loc = self._position(token, text, start, close)
         if close >= len(text) - 1 and not text[close:close + 1] == "}":
-            self.note("HC0001", loc, detail="This f-string field is missing its closing '}'.")
+            self.note("HC0001", loc, detail=catalogue.syntax_detail("fstring_unclosed_field"))
         if not expr_text.strip():
-            self.note("HC0001", loc, detail="An f-string field needs an expression between '{' and '}'.")
+            self.note("HC0001", loc, detail=catalogue.syntax_detail("fstring_empty_field"))
             value = node("const", "", loc)
         else:
             value = self.parse_fragment(expr_text, loc[0], loc[1])

@@ -9,6 +9,7 @@ from lark.indenter import PythonIndenter
 
 from . import tables
 from .build import IRBuilder
+from .driver import FastLALR, NotHandled
 
 GRAMMAR = tables.GRAMMAR
 
@@ -27,18 +28,41 @@ class Engine:
         self.pending: list = []
         runtime = dict(postlex=Indenter(), transformer=self.builder)
         self.lark = tables.load(**runtime) or tables.build(**tables.lark_options(), **runtime)
+        try:
+            self.fast: FastLALR | None = FastLALR(self.lark)
+        except NotHandled:      # a Lark whose internals moved: every parse goes through Lark
+            self.fast = None
 
-    def parse_chunk(self, text: str) -> tuple[dict, list]:
-        """Parse one chunk of source (may raise lark exceptions). Returns (program IR, notes)."""
+    def parse_chunk(self, text: str, first_line: int = 1) -> tuple[dict, list]:
+        """Parse one chunk of source that starts on line `first_line` of its file. Returns
+        (program IR, notes), positioned in the file; raises lark exceptions (positioned in
+        the chunk, as parser/recovery.py reads them) when the text doesn't parse."""
         with self.lock:
             self.builder.notes, self.pending = [], []
-            program = self.lark.parse(text, start="file_input")
+            program = self._parse(text, "file_input", first_line)
             # f-string fields are parsed after the outer parse: the indenter is not re-entrant.
             while self.pending:
                 placeholder, fragment, line, col = self.pending.pop()
                 placeholder.clear()
                 placeholder.update(self.parse_fragment(fragment, line, col))
             return program, self.builder.notes
+
+    def _parse(self, text: str, start: str, first_line: int = 1):
+        """The fast driver's parse; Lark's own when the driver can't (the text has a mistake)."""
+        notes, pending = len(self.builder.notes), len(self.pending)
+        if self.fast is not None:
+            try:
+                return self.fast.parse(text, start, first_line)
+            except NotHandled:
+                # Undo what the builder did before the driver stopped, then let Lark raise.
+                del self.builder.notes[notes:], self.pending[pending:]
+        tree = self.lark.parse(text, start=start)
+        if first_line == 1:
+            return tree
+        # Lark parsed what the driver refused (never seen; tests/test_parser.py looks for it):
+        # parse again with the lines before the chunk as blank lines, so positions are the file's.
+        del self.builder.notes[notes:], self.pending[pending:]
+        return self.lark.parse("\n" * (first_line - 1) + text, start=start)
 
     def defer_fragment(self, text: str, line: int, col: int) -> dict:
         placeholder = {"const": "", "loc": [line, col, line, col + len(text)]}
@@ -49,16 +73,36 @@ class Engine:
         """Parse an f-string field's expression found at (line, col) of the enclosing source."""
         from lark.exceptions import LarkError
         from ..diagnostics import catalogue, Span
+        notes = len(self.builder.notes)
         try:
-            expr = self.lark.parse("(" + text.replace("\n", " ") + ")\n", start="fstring_field")
+            expr = self._parse("(" + text.replace("\n", " ") + ")\n", "fstring_field")
         except LarkError:
+            self._move_notes(notes, line - 1, col - 2)
             self.builder.notes.append(catalogue.diagnostic(
                 "HC0001", Span(line, col, line, col + len(text)),
-                detail="This f-string field doesn't hold an expression I can read."))
+                detail=catalogue.syntax_detail("fstring_unreadable_field")))
             return {"const": "", "loc": [line, col, line, col + len(text)]}
         # The fragment was parsed as if at line 1, column 1, with an extra '(' in front.
         shift_locs(expr, line - 1, col - 2)
+        self._move_notes(notes, line - 1, col - 2)
         return expr
+
+    def _move_notes(self, first: int, line_delta: int, first_line_col_delta: int) -> None:
+        """Move the notes from `first` on (a fragment's, in its own coordinates) as shift_locs
+        moves its IR, so a note inside an f-string field points into that field."""
+        from dataclasses import replace
+
+        def move(span):
+            return replace(span, line=span.line + line_delta, end_line=span.end_line + line_delta,
+                           col=span.col + (first_line_col_delta if span.line == 1 else 0),
+                           end_col=span.end_col + (first_line_col_delta if span.end_line == 1 else 0))
+        notes = self.builder.notes
+        for index in range(first, len(notes)):
+            note = notes[index]
+            fixes = tuple(replace(fix, edits=tuple(replace(edit, span=move(edit.span)) for edit in fix.edits))
+                          for fix in note.fixes)
+            related = tuple(replace(item, span=move(item.span)) for item in note.related)
+            notes[index] = replace(note, span=move(note.span), fixes=fixes, related=related)
 
 
 def shift_locs(tree, line_delta: int, first_line_col_delta: int = 0) -> None:

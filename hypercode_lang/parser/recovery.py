@@ -24,17 +24,13 @@ STATEMENT_KEYWORDS = list(language_keywords.STATEMENT_KEYWORDS)
 MISSPELLINGS = {"function": "def", "func": "def", "fn": "def", "fun": "def", "fucntion": "def",
                 "funtion": "def", "define": "def", "elsif": "elif", "elseif": "elif", "elif": "elif"}
 _OTHER_LANGUAGE_CHARS = {
-    "&&": ("'&&'", "Use 'and'.", "and"),
-    "||": ("'||'", "Use 'or'.", "or"),
-    "!": ("'!' for 'not'", "Use 'not'.", "not "),
-    "++": ("'++'", "Use '+= 1'.", " += 1"),
-    "--": ("'--'", "Use '-= 1'.", " -= 1"),
+    "&&": (*catalogue.NOT_IN_HYPERCODE["&&"], "and"),
+    "||": (*catalogue.NOT_IN_HYPERCODE["||"], "or"),
+    "!": (*catalogue.NOT_IN_HYPERCODE["!"], "not "),
+    "++": (*catalogue.NOT_IN_HYPERCODE["++"], " += 1"),
+    "--": (*catalogue.NOT_IN_HYPERCODE["--"], " -= 1"),
 }
-TOKEN_WORDS = {
-    "_NEWLINE": "the end of the line", "$END": "the end of the file", "_INDENT": "an indented line",
-    "_DEDENT": "the end of the block", "STRING": "a string", "FSTRING": "an f-string",
-    "DEC_NUMBER": "a number", "FLOAT_NUMBER": "a number", "HEX_NUMBER": "a number",
-}
+TOKEN_WORDS = catalogue.TOKEN_WORDS  # how a syntax error names what it found
 VALUE_START = {"NAME", "STRING", "FSTRING", "DEC_NUMBER", "FLOAT_NUMBER", "HEX_NUMBER", "OCT_NUMBER",
                "BIN_NUMBER", "NONE", "TRUE", "FALSE", "LPAR", "LSQB", "LBRACE"}
 
@@ -42,12 +38,9 @@ VALUE_START = {"NAME", "STRING", "FSTRING", "DEC_NUMBER", "FLOAT_NUMBER", "HEX_N
 def describe(token: Token) -> str:
     if token.type in TOKEN_WORDS:
         return TOKEN_WORDS[token.type]
-    if token.type == "NAME":
-        return f"the name '{token}'"
     text = str(token)
-    if text.isalpha():
-        return f"the keyword '{text}'"
-    return f"'{text}'"
+    shape = "name" if token.type == "NAME" else "keyword" if text.isalpha() else "symbol"
+    return catalogue.TOKEN_SHAPES[shape].format(text=text)
 
 
 class Repair:
@@ -140,7 +133,8 @@ def _reindent(lines, item: LogicalLine, target: int, kind: str) -> Repair:
     text = lines[item.start - 1]
     old_indent = _indent_of(text)
     span = Span(item.start, 1, item.start, len(old_indent) + 1)
-    fix = catalogue.replace_fix(f"Indent this line by {target} spaces" if target else "Remove the indentation",
+    fix = catalogue.replace_fix(catalogue.fix_title("indent_by", spaces=target) if target
+                                else catalogue.fix_title("remove_indentation"),
                                 span, " " * target)
     diag = catalogue.diagnostic("HC0005", span, fixes=[fix], kind=kind)
     return Repair(diag, _replace_line(lines, item.start, " " * target + text[len(old_indent):]))
@@ -170,7 +164,7 @@ def _missing_block(error, lines, logical, current, line, col):
     # Usually the block is there but wasn't indented: indent its first line (keeps the names it binds).
     if body and body[0].indent == header.indent and body[0].first_word not in BLOCK_KEYWORDS - {"if", "for", "while", "match", "try"}:
         first = body[0]
-        fixes.append(catalogue.replace_fix("Indent the line below into the block",
+        fixes.append(catalogue.replace_fix(catalogue.fix_title("indent_line_below"),
                                            Span(first.start, 1, first.start, first.indent + 1), indent))
         repaired_lines = list(lines)
         for number in range(first.start, first.end + 1):
@@ -178,7 +172,7 @@ def _missing_block(error, lines, logical, current, line, col):
     else:
         repaired_lines = _replace_line(lines, header.end, header_text[:end - 1] + " pass" + header_text[end - 1:])
     fixes.append(catalogue.fix_insert(Span(header.end, end, header.end, end), f"\n{indent}pass",
-                                      "Add 'pass' as a placeholder block"))
+                                      catalogue.fix_title("add_pass")))
     diag = catalogue.diagnostic("HC0005", Span(header.start, header.indent + 1, header.end, end), fixes=fixes,
                                 kind="missing", keyword=header.first_word or "block")
     return Repair(diag, repaired_lines)
@@ -196,7 +190,7 @@ def _legacy_print(error, lines, logical, current, line, col):
     argument = text[len(indent) + len("print"):end - 1].strip()
     span = Span(current.start, len(indent) + 1, current.start, end)
     replacement = f"print({argument})"
-    fix = catalogue.replace_fix(f"Change to {replacement}", span, replacement)
+    fix = catalogue.replace_fix(catalogue.fix_title("change_to", new=replacement), span, replacement)
     diag = catalogue.diagnostic("HC0007", span, fixes=[fix])
     return Repair(diag, _replace_line(lines, current.start, indent + replacement + text[end - 1:]))
 
@@ -217,7 +211,7 @@ def _misspelled_keyword(error, lines, logical, current, line, col):
     if not keyword:
         return None
     span = Span(current.start, len(indent) + 1, current.start, len(indent) + len(word) + 1)
-    fix = catalogue.replace_fix(f"Change '{word}' to '{keyword}'", span, keyword)
+    fix = catalogue.fix_rename(span, word, keyword)
     diag = catalogue.diagnostic("HC0008", span, fixes=[fix], word=word, keyword=keyword)
     new_text = indent + keyword + text[len(indent) + len(word):]
     return Repair(diag, _replace_line(lines, current.start, new_text))
@@ -238,7 +232,7 @@ def _missing_colon(error, lines, logical, current, line, col):
         return None
     text = lines[current.end - 1]
     end = _code_end(text)
-    fix = catalogue.fix_insert(Span(current.end, end, current.end, end), ":", "Add ':' at the end of the line")
+    fix = catalogue.fix_insert(Span(current.end, end, current.end, end), ":", catalogue.fix_title("add_colon"))
     diag = catalogue.diagnostic("HC0002", Span(current.end, end, current.end, end), fixes=[fix],
                                 keyword=current.first_word)
     return Repair(diag, _replace_line(lines, current.end, text[:end - 1] + ":" + text[end - 1:]))
@@ -249,7 +243,7 @@ def _assignment_in_condition(error, lines, logical, current, line, col):
     if not (isinstance(token, Token) and str(token) == "=" and current.first_word in ("if", "elif", "while", "assert")):
         return None
     span = Span(token.line, token.column, token.line, token.column + 1)
-    fix = catalogue.replace_fix("Change '=' to '=='", span, "==")
+    fix = catalogue.fix_rename(span, "=", "==")
     diag = catalogue.diagnostic("HC0006", span, fixes=[fix])
     text = lines[token.line - 1]
     return Repair(diag, _replace_line(lines, token.line, text[:token.column - 1] + "==" + text[token.column:]))
@@ -274,7 +268,7 @@ def _other_language(error, lines, logical, current, line, col):
             # second, false error (`y = x += 1`); the line keeps the name it binds.
             diag = catalogue.diagnostic("HC0009", span, feature=feature, instead=instead)
             return Repair(diag, blank_logical_line(lines, logical, current))
-        fix = catalogue.replace_fix(f"Change '{symbol}' to '{replacement.strip()}'", span, replacement)
+        fix = catalogue.replace_fix(catalogue.fix_title("change", old=symbol, new=replacement.strip()), span, replacement)
         diag = catalogue.diagnostic("HC0009", span, fixes=[fix], feature=feature, instead=instead)
         new_text = text[:index] + replacement + text[index + len(symbol):]
         return Repair(diag, _replace_line(lines, line, new_text))
@@ -305,25 +299,22 @@ def _generic(error, lines, logical, current, line, col):
         if char.isdigit() or (char == "." and text[col:col + 1].isdigit()):
             number = re.match(r"[\w.]+", text[col - 1:]).group(0)
             span = Span(line, col, line, col + len(number))
-            diag = catalogue.diagnostic("HC0001", span, detail=(
-                f"'{number}' isn't a number HyperCode can read. Numbers look like 42, 1_000, 3.14, 1e-3 or 0xFF "
-                "(no leading zeros: write 7, not 07)."))
+            diag = catalogue.diagnostic("HC0001", span, detail=catalogue.syntax_detail("bad_number", number=number))
         else:
             span = Span(line, col, line, col + 1)
-            diag = catalogue.diagnostic("HC0001", span, detail=f"The character '{char}' isn't used in HyperCode.")
+            diag = catalogue.diagnostic("HC0001", span, detail=catalogue.syntax_detail("bad_character", char=char))
         return Repair(diag, blank_logical_line(lines, logical, current))
     expected = getattr(error, "expected", set()) or set()
     if current.first_word == "case":
-        detail = ("This case pattern isn't one HyperCode knows. Patterns can be literals, names, '_', "
-                  "alternatives 'a | b', and lists like [first, *rest].")
+        detail = catalogue.syntax_detail("case_unknown")
     elif isinstance(token, Token) and token.type == "$END":
-        detail = "The file ends before this statement is complete."
+        detail = catalogue.syntax_detail("file_ends_early")
     elif isinstance(token, Token) and token.type == "_NEWLINE":
-        detail = "This line ends before it's complete."
+        detail = catalogue.syntax_detail("line_ends_early")
     elif isinstance(token, Token) and token.type in VALUE_START and ("ADD_OP" in expected or "RPAR" in expected):
-        detail = f"Two values are side by side here. Is an operator or a comma missing before {describe(token)}?"
+        detail = catalogue.syntax_detail("values_side_by_side", token=describe(token))
     elif isinstance(token, Token):
-        detail = f"I didn't expect {describe(token)} here."
+        detail = catalogue.syntax_detail("unexpected_token", token=describe(token))
     else:
         detail = None
     if isinstance(token, Token) and token.type not in ("_NEWLINE", "$END", "_INDENT", "_DEDENT") and token.line:

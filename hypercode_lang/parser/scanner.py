@@ -97,7 +97,7 @@ def scan(text: str) -> Scan:
         insert_at = len(code.rstrip())
         bracket, b_line, b_col = stack[0]
         fix = catalogue.fix_insert(Span(target, insert_at + 1, target, insert_at + 1), closers,
-                                   f"Add '{closers}' at the end of line {target}")
+                                   catalogue.fix_title("close_brackets", closers=closers, line=target))
         problems.append(catalogue.diagnostic("HC0003", Span(b_line, b_col, b_line, b_col + 1), fixes=[fix],
                                              bracket=bracket, kind="unclosed"))
         line_text = text_of(target)
@@ -176,7 +176,7 @@ def scan(text: str) -> Scan:
                 edit_line(line_number, line_text[:col - 1] + " " + line_text[col:])
             elif CLOSER[stack[-1][0]] != char:
                 expected = CLOSER[stack[-1][0]]
-                fix = catalogue.replace_fix(f"Change '{char}' to '{expected}'",
+                fix = catalogue.replace_fix(catalogue.fix_title("change", old=char, new=expected),
                                             Span(line_number, col, line_number, col + 1), expected)
                 problems.append(catalogue.diagnostic("HC0003", Span(line_number, col, line_number, col + 1),
                                                      fixes=[fix], bracket=char, kind="mismatch",
@@ -200,7 +200,7 @@ def scan(text: str) -> Scan:
         indent_text = first[: len(first) - len(first.lstrip(" \t"))]
         if "\t" in indent_text:
             spaces = indent_text.replace("\t", "    ")
-            fix = catalogue.replace_fix("Replace the tab with 4 spaces", Span(item.start, 1, item.start, len(indent_text) + 1), spaces)
+            fix = catalogue.replace_fix(catalogue.fix_title("tab_to_spaces"), Span(item.start, 1, item.start, len(indent_text) + 1), spaces)
             problems.append(catalogue.diagnostic("HC0005", Span(item.start, 1, item.start, len(indent_text) + 1),
                                                  fixes=[fix], kind="tab"))
             edit_line(item.start, spaces + first[len(indent_text):])
@@ -230,7 +230,7 @@ def _report_unclosed_string(match, line_number, col, lines, text_of, edit_line, 
         trailing += 1
     insert_at = quote_start + len(opener) + len(body) - trailing
     fix = catalogue.fix_insert(Span(line_number, insert_at + 1, line_number, insert_at + 1), quote,
-                               f"Add the closing {quote}")
+                               catalogue.fix_title("close_string", quote=quote))
     span = Span(line_number, col, line_number, len(line_text) + 1)
     problems.append(catalogue.diagnostic("HC0004", span, fixes=[fix]))
     edit_line(line_number, line_text[:insert_at] + quote + line_text[insert_at:])

@@ -65,14 +65,14 @@ def isolate_imports(jit: bool) -> None:
     sys.dont_write_bytecode = True
 
 
-def preload(jit: bool) -> None:
+def preload(jit: bool, seccomp: bool = True) -> None:
     """Import now what the child would otherwise import after the limits are on."""
     import resource  # noqa: F401
     from ..vm import run_program  # noqa: F401
     from ..diagnostics import suggest  # noqa: F401  (a NameError's "Did you mean")
-    from . import seccomp
-    if seccomp.supported():
-        seccomp.compiled()
+    from . import seccomp as filters
+    if seccomp and filters.supported():
+        filters.compiled()
     if jit:
         try:
             from .. import jit as _jit  # noqa: F401

@@ -12,35 +12,40 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import stat
-import tempfile
 import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from . import child as _child  # noqa: F401  (loaded before a fork, so the child shares it)
 from . import protocol as P
+from .result import EXIT_INTERNAL, EXIT_LIMIT, EXIT_STOPPED, RESOURCE_LIMIT_CODES, ExecResult
 from . import seccomp as _seccomp  # noqa: F401  (ctypes and the compiled filter, likewise)
 
 KILL_GRACE = 0.5          # the VM's own HC3001 (which knows the line) normally arrives first
 OUTPUT_SLACK = 1 << 16    # framing and the last chunk; past cap + this the parent kills
 AFTER_KILL_WAIT = 5.0     # how long to wait for the pipe to close once the child is killed
 MAX_MODULE_BYTES = 4_000_000
-EXIT_LIMIT, EXIT_STOPPED, EXIT_INTERNAL = 3, 130, 70
 
 
-@dataclass
 class Policy:
     """What one run may use."""
 
-    timeout: float = 30.0          # seconds of wall-clock time (HC3001)
-    memory_mb: int = 512           # address space of the child (HC3002)
-    max_output: int = 10_000_000   # bytes of output (HC3002); what came before is kept
-    max_depth: int = 1000          # nested calls (HC2007)
-    max_size: int = 10_000_000     # elements of one value (HC3002)
+    __slots__ = ("timeout", "memory_mb", "max_output", "max_depth", "max_size")
+
+    def __init__(self, timeout: float = 30.0, memory_mb: int = 512, max_output: int = 10_000_000,
+                 max_depth: int = 1000, max_size: int = 10_000_000):
+        self.timeout = timeout          # seconds of wall-clock time (HC3001)
+        self.memory_mb = memory_mb      # address space of the child (HC3002)
+        self.max_output = max_output    # bytes of output (HC3002); what came before is kept
+        self.max_depth = max_depth      # nested calls (HC2007)
+        self.max_size = max_size        # elements of one value (HC3002)
+
+    def __repr__(self) -> str:
+        return "Policy(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Policy) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
 
 
 class RunControl:
@@ -122,15 +127,15 @@ def execute(program: dict, *, filename: str, sources: dict | None = None, env: d
     - `read_line(prompt, deadline) -> str | None` answers input() (None: end of input);
     - `on_output(text)` sees output as it is produced (prompts excluded);
     - `resolve_module(name, importer) -> (program, filename)` for `import`; raises
-      FileNotFoundError (HC1001) or api.ModuleLoadError;
+      FileNotFoundError (HC1001) or modules.ModuleLoadError. `default_resolver(sources, checked)`
+      is the usual one; without any, the program can import only `math`;
     - `inline=True` forks this process itself (the CLI: small and single-threaded) instead of
       asking the warm fork server (everyone else: servers have threads and lots of memory).
     """
-    from ..api import ExecResult
     policy = policy or Policy()
     sources = sources if sources is not None else {}
     control = control or RunControl()
-    resolve_module = resolve_module or default_resolver(sources)
+    resolve_module = resolve_module or _no_modules
     started = time.perf_counter()
     job = {"program": program, "filename": filename, "env": dict(env or {}), "timeout": policy.timeout,
            "memory_mb": policy.memory_mb, "max_output": policy.max_output, "max_depth": policy.max_depth,
@@ -142,8 +147,8 @@ def execute(program: dict, *, filename: str, sources: dict | None = None, env: d
     try:
         try:
             if inline:
-                workdir = tempfile.mkdtemp(prefix="hypercode-run-")
-                pid = _fork_inline(job_r, out_w, workdir, sandbox, keep={job_r, out_w})
+                workdir = _private_workdir()
+                pid = _fork_inline(job_r, out_w, workdir, sandbox, keep={job_r, out_w}, jit=bool(jit))
                 child.attach(pid)
             else:
                 from .forkserver import shared
@@ -168,7 +173,8 @@ def execute(program: dict, *, filename: str, sources: dict | None = None, env: d
         else:
             child.status, child.maxrss_kb = session.exit_status, session.maxrss_kb
     except OSError as problem:  # no process could be started: the machine's problem, not the program's
-        result = ExecResult("", f"HyperCode could not start a process to run the program ({problem}).\n",
+        from ..diagnostics.catalogue import message
+        result = ExecResult("", message("runner.no_process", problem=problem) + "\n",
                             EXIT_INTERNAL, "error", time.perf_counter() - started, [])
         result.usage = {"error": str(problem)}
         return result
@@ -181,7 +187,7 @@ def execute(program: dict, *, filename: str, sources: dict | None = None, env: d
             except OSError:
                 pass
         if workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
+            _remove_workdir(workdir)
     result = _outcome(session, child, program, filename, sources, policy, control)
     result.stdout = "".join(session.collected)
     result.duration = time.perf_counter() - started
@@ -190,12 +196,14 @@ def execute(program: dict, *, filename: str, sources: dict | None = None, env: d
     return result
 
 
-def _fork_inline(job_r: int, out_w: int, workdir: str, sandbox: bool, keep: set) -> int:
+def _fork_inline(job_r: int, out_w: int, workdir: str, sandbox: bool, keep: set, jit: bool = False) -> int:
     import gc
     import sys
+    from .child import preload
+    # The VM is imported here, not in the child: the parent needs it afterwards anyway (to report
+    # faults), so importing it once before the fork saves the child doing it again (~15 ms).
+    preload(jit, seccomp=sandbox)
     gc.freeze()  # the child shares the parent's objects instead of copying them (see forkserver)
-    if sandbox and _seccomp.supported():
-        _seccomp.compiled()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -313,7 +321,7 @@ class _Supervisor:
             pass
 
     def module_reply(self, request: dict) -> dict:
-        from ..api import ModuleLoadError
+        from ..modules import ModuleLoadError
         try:
             program, module_filename = self.resolve_module(str(request["name"]), str(request["importer"]))
         except ModuleLoadError as problem:
@@ -326,19 +334,16 @@ class _Supervisor:
 
 def _outcome(session: _Supervisor, child: _Child, program, filename, sources, policy, control):
     """The ExecResult for how the run ended (stdout is filled in by the caller)."""
-    from .. import api
-    from ..api import ExecResult
-    from ..diagnostics import Span, catalogue
-    from ..diagnostics.render import render_all
-    from ..vm.errors import RuntimeFault
-
     def limit(code: str, **params) -> ExecResult:
+        from ..diagnostics import Span, catalogue
+        from ..diagnostics.render import render_all
         found = catalogue.diagnostic(code, Span(1, 1, 1, 1), filename=filename, **params)
         status = "timeout" if code == "HC3001" else "error"
         return ExecResult("", render_all([found], sources, style="plain"), EXIT_LIMIT, status, 0.0, [found])
 
     if control.stopped:
-        return ExecResult("", "The run was stopped.\n", EXIT_STOPPED, "stopped", 0.0, [])
+        from ..diagnostics.catalogue import message
+        return ExecResult("", message("runner.stopped") + "\n", EXIT_STOPPED, "stopped", 0.0, [])
     if session.killed_for == "timeout":
         return limit("HC3001", seconds=policy.timeout)
     if session.killed_for == "output":
@@ -354,77 +359,76 @@ def _outcome(session: _Supervisor, child: _Child, program, filename, sources, po
     if kind == "ok":
         return ExecResult("", "", 0, "success", 0.0, [])
     if kind == "module":
+        from ..diagnostics.render import render_all
         problems = session.module_diagnostics
         return ExecResult("", render_all(problems, sources, style="plain"), 2, "error", 0.0, problems)
     if kind == "fault":
+        from ..diagnostics.render import render_all
+        from ..diagnostics.runtime import runtime_diagnostic
+        from ..vm.errors import RuntimeFault
         fault = RuntimeFault(report["code"], report["fault_kind"], report["message"], report.get("params") or {},
                              loc=report.get("loc"), filename=report.get("filename") or filename,
                              trace=[tuple(frame) for frame in report.get("trace") or []])
-        diagnostic = api.runtime_diagnostic(fault, program if fault.filename == filename else None)
+        diagnostic = runtime_diagnostic(fault, program if fault.filename == filename else None)
         status = "timeout" if fault.code == "HC3001" else "error"
-        exit_code = EXIT_LIMIT if fault.code in api.LIMIT_CODES else 1
+        exit_code = EXIT_LIMIT if fault.code in RESOURCE_LIMIT_CODES else 1
         return ExecResult("", render_all([diagnostic], sources, style="plain"), exit_code, status, 0.0, [diagnostic])
-    return ExecResult("", f"HyperCode hit an internal error while running: {report.get('error')}\n",
+    from ..diagnostics.catalogue import message
+    return ExecResult("", message("runner.internal_error", error=report.get("error")) + "\n",
                       EXIT_INTERNAL, "error", 0.0, [])
 
 
 # ------------------------------------------------------------------ imports
 
-def default_resolver(sources: dict, checked=None):
-    """`import name`: a plain name, a regular `.hc` file in the importing file's own folder, read
-    and checked here in the parent. Uses the shared rules of `hypercode_lang.modules`
-    (resolve_import, load_module_source) when that module works, else the same rules here."""
-    from .. import api
-    checked = checked or api.checked_program
+def default_resolver(sources: dict, checked):
+    """`import name`: a plain name, a regular `.hc` file in the importing file's own folder (the
+    rules of `hypercode_lang.modules`), read and checked here in the parent with
+    `checked(text, filename) -> (program, diagnostics)` (the API passes its cached check)."""
+    from ..modules import ModuleLoadError, import_span, load_module_source, resolve_import
 
     def resolve(name: str, importer: str):
-        path, text = _module_text(name, importer, sources)
+        span = import_span(sources.get(importer), name)
+        try:
+            path = resolve_import(name, importer, span=span)
+            text = load_module_source(path, name=name, importing_filename=importer, span=span)
+        except ModuleLoadError as refused:
+            if refused.diagnostics and refused.diagnostics[0].code == "HC1001":
+                raise FileNotFoundError(name) from None  # the VM reports it where the import is
+            raise
         module_filename = str(path)
         sources[module_filename] = text
         program, diagnostics = checked(text, module_filename)
         problems = [d for d in diagnostics if d.is_error]
         if problems:
-            raise api.ModuleLoadError(problems)
+            raise ModuleLoadError(problems)
         return program, module_filename
 
     return resolve
 
 
-def _module_text(name: str, importer: str, sources: dict) -> tuple[Path, str]:
-    from .. import api
+def _no_modules(name: str, importer: str):
+    """The resolver when the caller gave none: nothing can be imported (HC1001 at the import)."""
+    raise FileNotFoundError(name)
+
+
+# ------------------------------------------------------------------ the child's working folder
+
+def _private_workdir() -> str:
+    """An empty folder only this user can enter: the child's working directory. Made by hand in
+    the usual place (tempfile costs `hcvm run` ~3 ms of imports); anything unusual goes to tempfile."""
+    base = os.environ.get("TMPDIR") or "/tmp"
     try:
-        from .. import modules
-        shared_rules = (modules.resolve_import, modules.load_module_source, modules.import_span)
-    except (ImportError, AttributeError):
-        shared_rules = None
-    if shared_rules is not None:
-        resolve_import, load_module_source, import_span = shared_rules
-        try:
-            span = import_span(sources.get(importer), name)
-            path = resolve_import(name, importer, span=span)
-            return path, load_module_source(path, name=name, importing_filename=importer, span=span)
-        except Exception as refused:  # noqa: BLE001 - sorted below
-            problems = getattr(refused, "diagnostics", None)
-            if problems is None:
-                pass  # the shared module is unusable (mid-change): the rules below still hold
-            elif problems and problems[0].code == "HC1001":
-                raise FileNotFoundError(name) from None  # the VM reports it where the import is
-            else:
-                raise api.ModuleLoadError(list(problems)) from None
-    path = _module_path(name, importer)
-    if path.stat().st_size > MAX_MODULE_BYTES:
-        raise FileNotFoundError(name)
-    return path, path.read_text(encoding="utf-8")
+        path = os.path.join(base, "hypercode-run-" + os.urandom(8).hex())
+        os.mkdir(path, 0o700)
+        return path
+    except OSError:
+        import tempfile
+        return tempfile.mkdtemp(prefix="hypercode-run-")
 
 
-def _module_path(name: str, importer: str) -> Path:
-    if not name.isidentifier() or name.startswith("__"):
-        raise FileNotFoundError(name)
-    folder = Path(importer).parent if importer and not importer.startswith("<") else Path(os.getcwd())
-    path = folder / f"{name}.hc"
-    real = Path(os.path.realpath(path))
-    if real.parent != Path(os.path.realpath(folder)):
-        raise FileNotFoundError(name)  # a symlink that leaves the folder
-    if not stat.S_ISREG(os.stat(real).st_mode):
-        raise FileNotFoundError(name)  # a folder, a pipe, a device
-    return path
+def _remove_workdir(path: str) -> None:
+    try:
+        os.rmdir(path)  # the child can't create files (RLIMIT_FSIZE 0, seccomp): it is empty
+    except OSError:
+        import shutil
+        shutil.rmtree(path, ignore_errors=True)

@@ -5,7 +5,9 @@
 """
 from __future__ import annotations
 
-from typing import Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 from .compiler import Code, CompileError, compile_program
 from .disasm import disassemble

@@ -1,12 +1,15 @@
 """IR (spec §6) -> Code: flat instruction lists with resolved variable slots and a line table.
 
-Scopes follow Python: a name assigned in a function is local to it; a name an inner function
-reads from an enclosing function becomes a cell; everything else is a module global. Module
-globals live in one slot list per module, which is the module frame's own slot list, so top-level
-code uses the same fast slot instructions as function bodies.
+Which name is a local, a cell, a free variable or a global is not decided here: the scope
+analysis every other tool reads (``hypercode_lang.scopes``) says so, as one ``SlotPlan`` per
+scope. Module globals live in one slot list per module, which is the module frame's own slot
+list, so top-level code uses the same fast slot instructions as function bodies.
 """
 from __future__ import annotations
 
+import gc
+
+from ..scopes import analyse, slot_plans
 from . import opcodes as O
 
 OPI = O.OPERATOR_INDEX
@@ -54,213 +57,6 @@ def kind_of(node):
 
 
 # ---------------------------------------------------------------------------------------------
-# Scope analysis
-
-
-class Scope:
-    def __init__(self, kind, parent, node=None):
-        self.kind = kind          # "module" | "function"
-        self.parent = parent
-        self.node = node
-        self.params = []
-        self.assigned = set()
-        self.used = set()
-        self.cells = set()        # own locals captured by inner functions
-        self.frees = []           # names taken from enclosing functions
-        self.children = []
-
-    def is_local(self, name):
-        return self.kind == "function" and (name in self.assigned or name in self.params)
-
-
-class ScopeBuilder:
-    def __init__(self):
-        self.scopes = {}  # id(node) -> Scope
-
-    def build(self, program):
-        top = Scope("module", None, program)
-        self.scopes[id(program)] = top
-        self.stmts(program.get("body") or [], top)
-        self.resolve(top)
-        return top
-
-    def resolve(self, scope):
-        for child in scope.children:
-            self.resolve(child)
-        if scope.kind != "function":
-            return
-        for name in sorted(scope.used):
-            if scope.is_local(name) or name in scope.frees:
-                continue
-            chain = [scope]
-            p = scope.parent
-            while p is not None and p.kind == "function" and not p.is_local(name):
-                chain.append(p)
-                p = p.parent
-            if p is not None and p.kind == "function":
-                p.cells.add(name)
-                for s in chain:
-                    if name not in s.frees:
-                        s.frees.append(name)
-
-    # statements
-    def stmts(self, body, sc):
-        for s in body:
-            self.stmt(s, sc)
-
-    def target(self, t, sc):
-        k = kind_of(t)
-        if k == "var":
-            sc.assigned.add(t["var"])
-        elif k in ("tuple", "list"):
-            for x in t[k]:
-                self.target(x, sc)
-        elif k == "star":
-            if t["star"]:
-                sc.assigned.add(t["star"])
-        else:
-            self.expr(t, sc)
-
-    def stmt(self, s, sc):
-        k = kind_of(s)
-        v = s[k]
-        if k == "expr" or k == "return" or k == "raise":
-            if v is not None:
-                self.expr(v, sc)
-        elif k == "assign":
-            self.expr(v["value"], sc)
-            for t in v["targets"]:
-                self.target(t, sc)
-        elif k == "augassign":
-            self.expr(v["value"], sc)
-            self.target(v["target"], sc)
-            self.expr(v["target"], sc)
-        elif k in ("if", "while"):
-            self.expr(v["test"], sc)
-            self.stmts(v.get("body") or [], sc)
-            self.stmts(v.get("orelse") or [], sc)
-        elif k == "for":
-            self.expr(v["iter"], sc)
-            self.target(v["target"], sc)
-            self.stmts(v.get("body") or [], sc)
-            self.stmts(v.get("orelse") or [], sc)
-        elif k == "def":
-            sc.assigned.add(v["name"])
-            for p in v["params"]:
-                if p.get("default") is not None:
-                    self.expr(p["default"], sc)
-            fs = Scope("function", sc, s)
-            fs.params = [p["name"] for p in v["params"]]
-            sc.children.append(fs)
-            self.scopes[id(s)] = fs
-            self.stmts(v.get("body") or [], fs)
-        elif k == "import":
-            sc.assigned.add(v)
-        elif k == "match":
-            self.expr(v["subject"], sc)
-            for c in v["cases"]:
-                self.pattern(c["pattern"], sc)
-                if c.get("guard") is not None:
-                    self.expr(c["guard"], sc)
-                self.stmts(c.get("body") or [], sc)
-        elif k == "try":
-            self.stmts(v.get("body") or [], sc)
-            for h in v.get("handlers") or []:
-                if h.get("name"):
-                    sc.assigned.add(h["name"])
-                self.stmts(h.get("body") or [], sc)
-            self.stmts(v.get("orelse") or [], sc)
-            self.stmts(v.get("finally") or [], sc)
-        elif k == "assert":
-            self.expr(v["test"], sc)
-            if v.get("msg") is not None:
-                self.expr(v["msg"], sc)
-        elif k in ("break", "continue", "pass"):
-            pass
-        else:
-            raise CompileError(f"unknown statement kind {k!r}")
-
-    def pattern(self, p, sc):
-        k = kind_of(p)
-        v = p[k]
-        if k == "capture":
-            sc.assigned.add(v)
-        elif k == "star":
-            if v:
-                sc.assigned.add(v)
-        elif k in ("or", "sequence"):
-            for x in v:
-                self.pattern(x, sc)
-        elif k == "as":
-            self.pattern(v["pattern"], sc)
-            sc.assigned.add(v["name"])
-        elif k == "value":
-            self.expr(v, sc)
-
-    def expr(self, e, sc):
-        if e is None:
-            return
-        k = kind_of(e)
-        v = e[k]
-        if k == "var":
-            sc.used.add(v)
-        elif k == "const":
-            pass
-        elif k == "listcomp":
-            self.expr(v["iter"], sc)
-            cs = Scope("function", sc, e)
-            cs.params = [".0"]
-            sc.children.append(cs)
-            self.scopes[id(e)] = cs
-            self.target(v["target"], cs)
-            for c in v.get("ifs") or []:
-                self.expr(c, cs)
-            self.expr(v["elt"], cs)
-        elif k == "fstring":
-            for part in v:
-                if isinstance(part, dict):
-                    self.expr(part["value"], sc)
-        elif k == "dict":
-            for kk, vv in v:
-                self.expr(kk, sc)
-                self.expr(vv, sc)
-        elif k in ("list", "tuple"):
-            for x in v:
-                self.expr(x, sc)
-        elif k == "call":
-            self.expr(v["func"], sc)
-            for a in v.get("args") or []:
-                self.expr(a, sc)
-            for a in (v.get("kwargs") or {}).values():
-                self.expr(a, sc)
-        elif k == "boolop":
-            for x in v["values"]:
-                self.expr(x, sc)
-        elif k == "compare":
-            self.expr(v["left"], sc)
-            for x in v["comparators"]:
-                self.expr(x, sc)
-        elif k == "binop":
-            self.expr(v["left"], sc)
-            self.expr(v["right"], sc)
-        elif k == "unary":
-            self.expr(v["operand"], sc)
-        elif k == "attr":
-            self.expr(v["value"], sc)
-        elif k == "index":
-            self.expr(v["value"], sc)
-            self.expr(v["index"], sc)
-        elif k == "slice":
-            for f in ("value", "lower", "upper", "step"):
-                self.expr(v.get(f), sc)
-        elif k == "ifexp":
-            for f in ("test", "body", "orelse"):
-                self.expr(v[f], sc)
-        else:
-            raise CompileError(f"unknown expression kind {k!r}")
-
-
-# ---------------------------------------------------------------------------------------------
 # Code generation
 
 
@@ -301,11 +97,10 @@ def _foldable_const(v):
 
 
 class FunctionCompiler:
-    def __init__(self, unit, scope, code, builder):
+    def __init__(self, unit, plan, code):
         self.unit = unit
-        self.scope = scope
+        self.plan = plan        # scopes.SlotPlan of the scope being compiled
         self.code = code
-        self.builder = builder
         self.instrs = code.instrs
         self.locs = code.locs
         self.slots = {}
@@ -332,20 +127,19 @@ class FunctionCompiler:
 
         A free variable's slot is a _Free placeholder until the function's locals are known.
         """
-        sc = self.scope
-        if sc.kind == "module":
+        plan = self.plan
+        if plan.kind == "module":
             return "fast", self.unit.global_slot(name)
-        if name in sc.frees:
-            return "deref", _Free(name)
-        if name in sc.cells:
-            return "deref", self.slots[name]
-        if sc.is_local(name):
-            return "fast", self.slots[name]
-        return "global", self.unit.global_slot(name)
+        how = plan.access(name)
+        if how == "global":
+            return how, self.unit.global_slot(name)
+        if how == "deref" and name in plan.frees:
+            return how, _Free(name)
+        return how, self.slots[name]
 
     def cell_source(self, name):
         """Where the cell of name lives in this frame (for a closure being made here)."""
-        if name in self.scope.frees:
+        if name in self.plan.frees:
             return _Free(name)
         return self.slots[name]
 
@@ -478,7 +272,10 @@ class FunctionCompiler:
         if loc is not None:
             self.loc = loc
         self.current_stmt = s
-        getattr(self, "s_" + k)(v, loc)
+        compile_statement = getattr(self, "s_" + k, None)
+        if compile_statement is None:
+            raise CompileError(f"unknown statement kind {k!r}")
+        compile_statement(v, loc)
 
     def s_expr(self, v, loc):
         self.expr(v)
@@ -648,7 +445,7 @@ class FunctionCompiler:
         self.emit(O.JUMP_BACK, fb[1], loc)
 
     def s_return(self, v, loc):
-        if self.scope.kind != "function":
+        if self.plan.kind != "function":
             raise CompileError("return outside a function")
         if v is None:
             self.const(None, loc)
@@ -663,14 +460,14 @@ class FunctionCompiler:
         self.emit(O.RETURN_VALUE, None, loc)
 
     def s_def(self, v, loc):
-        fscope = self.builder.scopes[id(self.current_stmt)]
+        fplan = self.unit.plans[id(self.current_stmt)]
         ndef = 0
         for p in v["params"]:
             if p.get("default") is not None:
                 self.expr(p["default"])
                 ndef += 1
-        code = self.unit.compile_function(fscope, v["name"], v.get("body") or [], loc)
-        cells = tuple(self.cell_source(n) for n in fscope.frees)
+        code = self.unit.compile_function(fplan, v["name"], v.get("body") or [], loc)
+        cells = tuple(self.cell_source(n) for n in fplan.frees)
         self.emit(O.MAKE_FUNCTION, (code, ndef, cells), loc)
         self.store({"var": v["name"], "loc": loc})
 
@@ -838,7 +635,7 @@ class FunctionCompiler:
                     self.const(-after if after else None, loc)
                     self.const(None, loc)
                     self.emit(O.GET_SLICE, None, loc)
-                    self.emit(O.BUILD_LIST, -1, loc)   # list(slice)
+                    self.emit(O.TO_LIST, None, loc)   # list(slice)
                     self.store({"var": item["star"], "loc": item.get("loc", loc)})
                     continue
                 idx = i if si is None or i < si else i - len(v)
@@ -901,7 +698,10 @@ class FunctionCompiler:
             if c is not _NO:
                 self.const(c, loc)
                 return
-        getattr(self, "e_" + k)(v, loc, e)
+        compile_expression = getattr(self, "e_" + k, None)
+        if compile_expression is None:
+            raise CompileError(f"unknown expression kind {k!r}")
+        compile_expression(v, loc, e)
 
     def e_const(self, v, loc, e):
         self.const(v, loc)
@@ -1052,9 +852,9 @@ class FunctionCompiler:
             self.emit(O.BUILD_STRING, n, loc)
 
     def e_listcomp(self, v, loc, e):
-        cscope = self.builder.scopes[id(e)]
-        code = self.unit.compile_listcomp(cscope, v, loc)
-        cells = tuple(self.cell_source(n) for n in cscope.frees)
+        cplan = self.unit.plans[id(e)]
+        code = self.unit.compile_listcomp(cplan, v, loc)
+        cells = tuple(self.cell_source(n) for n in cplan.frees)
         self.emit(O.MAKE_FUNCTION, (code, 0, cells), loc)
         self.expr(v["iter"])
         self.emit(O.GET_ITER, None, v["iter"].get("loc", loc))
@@ -1067,8 +867,11 @@ class Unit:
     def __init__(self, program, filename, global_names=None):
         self.program = program
         self.filename = filename
-        self.builder = ScopeBuilder()
-        self.top = self.builder.build(program)
+        try:
+            self.plans = slot_plans(analyse(program))
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise CompileError(f"malformed IR: {exc!r}") from None
+        self.top = self.plans[id(program)]
         self.module_code = Code("<module>", filename)
         self.module_code.is_module = True
         self.gslots = {}
@@ -1088,13 +891,13 @@ class Unit:
     def compile(self):
         code = self.module_code
         code.loc = [1, 1, 1, 1]
-        fc = FunctionCompiler(self, self.top, code, self.builder)
+        fc = FunctionCompiler(self, self.top, code)
         fc.slots = self.gslots
         # the module's slot list *is* its global list
         fc.slot = self.global_slot
-        for name in sorted(self.top.assigned):
+        for name in self.top.locals:
             self.global_slot(name)
-        code.exports = tuple(sorted(self.top.assigned))
+        code.exports = self.top.locals
         body = self.program.get("body") or []
         fc.body(body)
         fc.loc = body[-1].get("loc") if body else [1, 1, 1, 1]
@@ -1105,24 +908,26 @@ class Unit:
         code.nlocals = len(code.global_names)
         return code
 
-    def _new_function(self, scope, name, loc):
+    def _new_function(self, plan, name, loc):
         code = Code(name, self.filename)
         code.loc = loc
         code.global_names = self.module_code.global_names  # shared: names of the module's global slots
-        fc = FunctionCompiler(self, scope, code, self.builder)
-        for p in scope.params:
+        fc = FunctionCompiler(self, plan, code)
+        # A comprehension's code takes the iterator as its one parameter.
+        params = (".0",) if plan.kind == "comprehension" else plan.params
+        for p in params:
             fc.slot(p)
-        code.nparams = len(scope.params)
-        code.param_names = tuple(scope.params)
-        for n in sorted(scope.assigned):
+        code.nparams = len(params)
+        code.param_names = tuple(params)
+        for n in plan.locals:
             fc.slot(n)
-        for n in sorted(scope.cells):
-            fc.emit(O.MAKE_CELL, (fc.slots[n], n in scope.params), loc)
+        for n in sorted(plan.cells):
+            fc.emit(O.MAKE_CELL, (fc.slots[n], n in params), loc)
         return code, fc
 
-    def compile_function(self, scope, name, body, loc):
-        code, fc = self._new_function(scope, name, loc)
-        frees = list(scope.frees)
+    def compile_function(self, plan, name, body, loc):
+        code, fc = self._new_function(plan, name, loc)
+        frees = list(plan.frees)
         fc.body(body)
         fc.loc = loc
         fc.const(None)
@@ -1149,9 +954,9 @@ class Unit:
                 if any(isinstance(x, _Free) for x in cells):
                     ins[i] = (op, (c, nd, tuple(pos[x.name] if isinstance(x, _Free) else x for x in cells)))
 
-    def compile_listcomp(self, scope, v, loc):
-        code, fc = self._new_function(scope, "<listcomp>", loc)
-        frees = list(scope.frees)
+    def compile_listcomp(self, plan, v, loc):
+        code, fc = self._new_function(plan, "<listcomp>", loc)
+        frees = list(plan.frees)
         fc.loc = loc
         fc.emit(O.BUILD_LIST, 0, loc)
         fc.emit(O.LOAD_FAST, fc.slots[".0"], loc)
@@ -1181,7 +986,16 @@ def compile_program(program: dict, filename: str, global_names: list | None = No
     list is the earlier code's ``global_names``, and new names are appended to it in place."""
     if not isinstance(program, dict) or "body" not in program:
         raise CompileError("not a HyperCode program IR")
-    return Unit(program, filename, global_names).compile()
+    # Compiling allocates many small objects and frees few until it is done, so each collection
+    # in between would walk the whole IR again: pausing the collector cuts the compile time of
+    # a long program by about a third.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return Unit(program, filename, global_names).compile()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["Code", "CompileError", "compile_program"]

@@ -1,75 +1,66 @@
-"""``disassemble(code)``: a clox-style listing of a Code object and the functions inside it."""
+"""``disassemble(code)``: a clox-style listing of a Code object and the functions inside it.
+
+How each instruction's argument reads comes from its row in ``opcodes.INSTRUCTIONS`` (its shape
+and layout); this module only knows how to show each kind of argument part.
+"""
 from __future__ import annotations
 
 from . import opcodes as O
 from .compiler import Code
 
 
-def _arg_text(code, op, arg):
-    if op in (O.LOAD_FAST, O.STORE_FAST, O.RETURN_FAST, O.LOAD_DEREF, O.STORE_DEREF):
-        return f"{arg} ({_slot(code, arg)})"
-    if op == O.LOAD_GLOBAL:
-        return f"{arg} ({code.global_names[arg]})"
-    if op == O.LOAD_CONST:
-        return repr(arg)
-    if op == O.LOAD_FAST2:
-        return f"{_slot(code, arg[0])}, {_slot(code, arg[1])}"
-    if op == O.LOAD_FAST_CONST:
-        return f"{_slot(code, arg[0])}, {arg[1]!r}"
-    if op in (O.BIN_FC, O.BIN_FF, O.BIN_FC_STORE, O.BIN_FF_STORE, O.CMP_FC_JUMP, O.CMP_FF_JUMP):
-        sym = O.SYMBOLS[arg[0]]
-        x = _slot(code, arg[1])
-        y = repr(arg[2]) if op in (O.BIN_FC, O.BIN_FC_STORE, O.CMP_FC_JUMP) else _slot(code, arg[2])
-        tail = ""
-        if op in (O.BIN_FC_STORE, O.BIN_FF_STORE):
-            tail = f" -> {_slot(code, arg[3])}"
-        elif op in (O.CMP_FC_JUMP, O.CMP_FF_JUMP):
-            tail = f" else -> {arg[3]}"
-        return f"{x} {sym} {y}{tail}"
-    if op == O.BINARY:
-        return O.SYMBOLS[arg]
-    if op == O.JUMP_IF_FALSE_FAST:
-        return f"{_slot(code, arg[0])} else -> {arg[1]}"
-    if op == O.STORE_SUBSCR_FFC:
-        return f"{_slot(code, arg[0])}[{_slot(code, arg[1])}] = {arg[2]!r}"
-    if op == O.BINARY_RETURN:
-        return O.SYMBOLS[arg]
-    if op == O.CALL_VAR_BIN:
-        name = code.global_names[arg[0]] if arg[1] else _slot(code, arg[0])
-        return f"{name}({_slot(code, arg[3])} {O.SYMBOLS[arg[2]]} {arg[4]!r})"
-    if op == O.BIN_C:
-        return f"{O.SYMBOLS[arg[0]]} {arg[1]!r}"
-    if op == O.CALL_VAR:
-        name = code.global_names[arg[0]] if arg[2] else _slot(code, arg[0])
-        return f"{name}({arg[1]} args)"
-    if op == O.STORE_SUBSCR_FF:
-        return f"{_slot(code, arg[0])}[{_slot(code, arg[1])}] = pop"
-    if op == O.FOR_BACK:
-        return f"-> {_slot(code, arg[0])} then -> {arg[1]} else -> {arg[2]}"
-    if op == O.BINARY_STORE:
-        return f"{O.SYMBOLS[arg[0]]} -> {_slot(code, arg[1])}"
-    if op == O.CMP_JUMP:
-        return f"{O.SYMBOLS[arg[0]]} else -> {arg[1]}"
-    if op == O.INC_FAST:
-        return f"{_slot(code, arg[0])} {O.SYMBOLS[arg[2]]} {arg[1]!r}"
-    if op == O.FOR_ITER_STORE:
-        return f"-> {_slot(code, arg[0])} else -> {arg[1]}"
-    if op == O.SUBSCR_FF:
-        return f"{_slot(code, arg[0])}[{_slot(code, arg[1])}]"
-    if op == O.SUBSCR_FC:
-        return f"{_slot(code, arg[0])}[{arg[1]!r}]"
-    if op == O.MAKE_FUNCTION:
-        return f"<code {arg[0].name}> defaults={arg[1]} cells={list(arg[2])}"
-    if op in O.JUMPS:
-        return f"-> {arg}"
-    if arg is None:
-        return ""
-    return repr(arg)
-
-
 def _slot(code, i):
     names = code.varnames
-    return names[i] if 0 <= i < len(names) else f"#{i}"
+    return names[i] if type(i) is int and 0 <= i < len(names) else f"#{i}"
+
+
+def _global(code, i):
+    names = code.global_names
+    return names[i] if type(i) is int and 0 <= i < len(names) else f"#{i}"
+
+
+def _callee(code, value, parts, arg):
+    is_global = "flag" in parts and arg[parts.index("flag")]
+    return _global(code, value) if is_global else _slot(code, value)
+
+
+_SHOW = {
+    "slot": lambda code, v, parts, arg: _slot(code, v),
+    "global": lambda code, v, parts, arg: _global(code, v),
+    "callee": _callee,
+    "const": lambda code, v, parts, arg: repr(v),
+    "operator": lambda code, v, parts, arg: O.SYMBOLS[v],
+    "target": lambda code, v, parts, arg: str(v),
+    "count": lambda code, v, parts, arg: str(v),
+    "flag": lambda code, v, parts, arg: str(v),
+    "name": lambda code, v, parts, arg: str(v),
+    "names": lambda code, v, parts, arg: f" keywords {', '.join(v)}" if v else "",
+    "code": lambda code, v, parts, arg: v.name,
+    "cells": lambda code, v, parts, arg: "[" + ", ".join(_slot(code, s) for s in v) + "]",
+    "spec": lambda code, v, parts, arg: repr(v),
+    "conversion": lambda code, v, parts, arg: f" !{v}",
+}
+
+
+def _show_part(code, kind, value, parts, arg):
+    if kind.endswith("?"):
+        if value is None:
+            return ""
+        kind = kind[:-1]
+    return _SHOW[kind](code, value, parts, arg)
+
+
+def _arg_text(code, op, arg):
+    shape = O.SHAPES[op]
+    parts = O.parts_of(shape)
+    if not parts:
+        return "" if arg is None else repr(arg)
+    values = arg if isinstance(shape, tuple) else (arg,)
+    try:
+        shown = [_show_part(code, kind, value, parts, values) for kind, value in zip(parts, values)]
+        return O.LAYOUTS[op].format(*shown, raw=arg)
+    except (IndexError, KeyError, TypeError, ValueError):  # an argument off its shape: show it raw
+        return repr(arg)
 
 
 def disassemble(code: Code) -> str:

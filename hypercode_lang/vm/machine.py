@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass
 from itertools import islice
 
 from . import opcodes as O
@@ -28,13 +27,19 @@ from .values import (ERROR_PARENTS, UNBOUND, Cell, ErrorKind, ErrorValue, builti
 _TICKS = 2048  # backward jumps + calls between two clock reads
 
 
-@dataclass
 class Limits:
-    """Resource limits of one run."""
+    """Resource limits of one run. (A plain class: the VM loads on every `hcvm run`, and the
+    dataclasses module costs ~10 ms of start-up.)"""
 
-    timeout: float = 30.0         # seconds (HC3001)
-    max_depth: int = 1000         # nested calls (HC2007)
-    max_size: int = 10_000_000    # elements of one str/list/tuple/dict, or digits of an int (HC3002)
+    __slots__ = ("timeout", "max_depth", "max_size")
+
+    def __init__(self, timeout: float = 30.0, max_depth: int = 1000, max_size: int = 10_000_000):
+        self.timeout = timeout        # seconds (HC3001)
+        self.max_depth = max_depth    # nested calls (HC2007)
+        self.max_size = max_size      # elements of one str/list/tuple/dict, or digits of an int (HC3002)
+
+    def __repr__(self) -> str:
+        return f"Limits(timeout={self.timeout!r}, max_depth={self.max_depth!r}, max_size={self.max_size!r})"
 
 
 class _Frame:
@@ -488,6 +493,10 @@ class VM:
     # -- the loop
     def run(self, code, fl, gl, base):  # noqa: C901  (one case per opcode, on purpose)
         """Run code in a frame with slots fl and globals gl until that frame returns."""
+        # Dispatch: first by group (vm/opcodes.py says which opcodes are hot), then by name.
+        HOT_END = O.GROUP_END[O.HOT]
+        WARM_END = O.GROUP_END[O.WARM]
+        COOL_END = O.GROUP_END[O.COOL]
         LOAD_FAST2 = O.LOAD_FAST2
         LOAD_CONST = O.LOAD_CONST
         BINARY = O.BINARY
@@ -560,7 +569,7 @@ class VM:
         ASSERT_FAIL = O.ASSERT_FAIL
         MATCH_SEQ = O.MATCH_SEQ
         MATCH_IS = O.MATCH_IS
-        NOP = O.NOP
+        TO_LIST = O.TO_LIST
 
         _type = type
         _int = int
@@ -597,7 +606,7 @@ class VM:
                 while True:
                     op, arg = instrs[pc]
                     pc += 1
-                    if op < 8:
+                    if op < HOT_END:
                         if op == LOAD_FAST2:
                             a = fl[arg[0]]
                             b = fl[arg[1]]
@@ -691,7 +700,7 @@ class VM:
                             if a is _UNBOUND:
                                 raise self.unbound_fault(code, arg, fl)
                             push(a)
-                    elif op < 18:
+                    elif op < WARM_END:
                         if op == CMP_FC_JUMP:
                             o, x, b, t = arg
                             a = fl[x]
@@ -849,7 +858,7 @@ class VM:
                             push = stack.append
                             pop = stack.pop
                             push(a)
-                    elif op < 28:
+                    elif op < COOL_END:
                         if op == INC_FAST:
                             x, b, o = arg
                             a = fl[x]
@@ -1088,9 +1097,7 @@ class VM:
                             b = lo
                             stack[-1] = a[lo:hi:st]
                         elif op == BUILD_LIST:
-                            if arg == -1:
-                                stack[-1] = list(stack[-1])
-                            elif arg:
+                            if arg:
                                 a = stack[-arg:]
                                 del stack[-arg:]
                                 push(a)
@@ -1195,8 +1202,8 @@ class VM:
                                 push(False)
                         elif op == MATCH_IS:
                             push(pop() is arg)
-                        elif op == NOP:
-                            pass
+                        elif op == TO_LIST:
+                            stack[-1] = list(stack[-1])
                         else:
                             raise AssertionError(f"unknown opcode {op}")
             except Exception as exc:  # noqa: BLE001  (every failure becomes a fault)

@@ -55,7 +55,7 @@ def _entry(key, program=PLANTED):
 def test_default_folder_follows_xdg_and_is_created_private(tmp_path, monkeypatch):
     monkeypatch.delenv("HYPERCODE_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    folder = cache.cache_dir()
+    folder = Path(cache.cache_dir())
     assert folder == tmp_path / "xdg" / "hypercode"
     assert folder.stat().st_mode & 0o777 == 0o700
 
@@ -63,7 +63,7 @@ def test_default_folder_follows_xdg_and_is_created_private(tmp_path, monkeypatch
 def test_a_relative_xdg_value_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert cache.default_folder() == tmp_path / ".cache" / "hypercode"
+    assert Path(cache.default_folder()) == tmp_path / ".cache" / "hypercode"
 
 
 @pytest.mark.parametrize("platform, expected", [

@@ -116,6 +116,7 @@ def test_input_lines_reach_the_program_and_eof_is_the_normal_error(run_checked):
 
 
 def test_imports_only_regular_files_beside_the_program(tmp_path):
+    from hypercode_lang.api import checked_program
     from hypercode_lang.runner import default_resolver
     outside = tmp_path / "outside"
     inside = tmp_path / "inside"
@@ -126,7 +127,7 @@ def test_imports_only_regular_files_beside_the_program(tmp_path):
     (inside / "folder.hc").mkdir()
     os.mkfifo(inside / "pipe.hc")
     (inside / "fine.hc").write_text("x = 1\n")
-    resolve = default_resolver({})
+    resolve = default_resolver({}, checked_program)
     importer = str(inside / "main.hc")
     assert resolve("fine", importer)[1] == str(inside / "fine.hc")
     started = time.monotonic()

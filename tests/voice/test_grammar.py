@@ -16,7 +16,7 @@ def test_identifiers_split_into_words(identifier, words):
 
 
 def test_every_command_is_in_the_grammar():
-    text = grammar.command_grammar(["total_price", "width"])
+    text = grammar.command_grammar(["total_price", "width"], asking=True)
     for index, command in enumerate(commands.COMMANDS):
         spelled = "<letters>" in command.pattern     # spelling is spell mode's grammar
         assert (f"<c{index}>" in text.splitlines()[2]) != spelled, command.pattern
@@ -84,3 +84,16 @@ def test_docs_hold_the_generated_command_list():
     from hypercode_voice.__main__ import commands_markdown
     docs = (Path(__file__).resolve().parents[2] / "docs" / "voice.md").read_text(encoding="utf-8")
     assert commands_markdown() in docs, "run: python -m hypercode_voice commands, and paste it into docs/voice.md"
+
+
+def test_yes_and_no_are_heard_only_while_asking():
+    answers = [f"<c{commands.COMMANDS.index(commands.BY_NAME[name])}>" for name in ("confirm", "dismiss")]
+    public = grammar.command_grammar(["width"]).splitlines()[2]
+    asking = grammar.command_grammar(["width"], asking=True).splitlines()[2]
+    assert not any(a in public.replace(";", " ").split() for a in answers)
+    assert all(a in asking.replace(";", " ").split() for a in answers)
+
+
+def test_a_new_name_is_one_word_more_often_than_two():
+    rule = next(line for line in grammar.command_grammar(["width"]).splitlines() if line.startswith("<new> ="))
+    assert rule == "<new> = /3/ <name> | /3/ <new_word> | /1/ <new_word> <new_word>;"

@@ -49,6 +49,54 @@ def test_endpointer_finds_one_utterance_with_its_end():
     assert kinds == ["start", "end"]
 
 
+def _speech_offset(pcm: bytes, lead_in: float) -> tuple[int, int]:
+    """(where the speech handed to the recogniser starts in `pcm`, where the endpointer said it starts), bytes."""
+    utterances = Utterances(lead_in=lead_in)
+    utterances.utterances = 1          # not the connection's first utterance (that one has no lead-in)
+    segments = utterances.push(pcm) + utterances.finish()
+    speech = b"".join(s.audio for s in segments if s.kind == "speech")
+    return pcm.find(speech), int(round(utterances.endpointer.speech_start * 16000)) * 2
+
+
+def test_the_recogniser_hears_the_onset_the_endpointer_starts_late_on():
+    # In noise the VAD starts after the soft "sp" of "spell": the lead-in gives it back.
+    pcm = synth.add_noise(synth.speak("spell mode", "en-gb", 175, lead_silence=0.6), 20.0, seed=38)
+    late_start, vad_start = _speech_offset(pcm, lead_in=0.0)
+    with_lead_in, _ = _speech_offset(pcm, lead_in=0.3)
+    onset = int(0.6 * 16000) * 2
+    assert late_start == vad_start > onset            # without a lead-in the "s" is lost
+    assert with_lead_in < onset
+    assert with_lead_in == max(vad_start - int(0.3 * 16000) * 2, 0)
+
+
+def test_the_first_utterance_has_no_lead_in():
+    pcm = synth.add_noise(synth.speak("spell mode", "en-gb", 175, lead_silence=0.6), 20.0, seed=38)
+    utterances = Utterances(lead_in=0.3)
+    segments = utterances.push(pcm) + utterances.finish()
+    speech = b"".join(s.audio for s in segments if s.kind == "speech")
+    assert pcm.find(speech) == int(round(utterances.endpointer.speech_start * 16000)) * 2
+
+
+def test_digital_silence_is_not_part_of_the_lead_in():
+    pcm = synth.speak("go to line three", lead_silence=0.5)      # espeak's silence is exact zeros
+    start, vad_start = _speech_offset(pcm, lead_in=0.3)
+    assert start == vad_start
+
+
+def test_a_search_without_a_lattice_is_not_a_crash():
+    from hypercode_voice import recognizer
+
+    class NoLattice:
+        def nbest(self):
+            return None
+
+    class Hyp:
+        hypstr, score = "run program", 0.5
+
+    heard = recognizer._heard(NoLattice(), Hyp())
+    assert (heard.text, heard.confidence, heard.alternatives) == ("run program", 1.0, [])
+
+
 async def _say(text: str, voice: str = "en-us", speed: int = 150, rate: int = 48000, noise: bool = False):
     received = []
 

@@ -7,13 +7,12 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, stopServer, openBrowser, waitConnected, shot, setTextAndWait, docText, cursorAt, axeSerious, MOD,
+  openHyperflow, waitTextOf, shot, setTextAndWait, docText, cursorAt, axeSerious, MOD,
 } from "./harness.mjs";
 
-let server;
+let hyperflow;
 let browser;
 let page;
-let baseURL;
 
 const TYPO = 'message = "Hello"\nprint(mesage)\n';
 const FUNCTION = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n\nprint(fib(10))\n";
@@ -22,30 +21,17 @@ function agentStatus() {
   return page.locator("#agent-status").textContent();
 }
 
-async function waitAgentStatus(re, timeout = 30000) {
-  await page.waitForFunction(
-    (source) => new RegExp(source).test(document.getElementById("agent-status").textContent),
-    re.source,
-    { timeout },
-  );
-  return agentStatus();
+function waitAgentStatus(re, timeout = 30000) {
+  return waitTextOf(page, "agent-status", re, timeout);
 }
 
 describe("agent panel", { timeout: 240000 }, () => {
   before(async () => {
-    ({ child: server, url: baseURL } = await startServer());
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(baseURL);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await waitConnected(page);
+    hyperflow = await openHyperflow();
+    ({ browser, page } = hyperflow);
   });
 
-  after(async () => {
-    await browser?.close();
-    await stopServer(server);
-  });
+  after(() => hyperflow?.close());
 
   test("Fix: progress, a diff, Accept as one undo step", async () => {
     const problems = await setTextAndWait(page, TYPO);

@@ -4,11 +4,11 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, stopServer, openBrowser, waitConnected, shot, docText, setTextAndWait, clearEditor,
+  openHyperflow, waitConnected, shot, docText, setTextAndWait, clearEditor, focusPageTop,
   waitStatus, cursorAt, axeSerious, MOD,
 } from "./harness.mjs";
 
-let server;
+let hyperflow;
 let baseURL;
 let browser;
 let page;
@@ -34,19 +34,11 @@ async function waitPublishAfter(n, timeout = 15000) {
 
 describe("hyperflow, everyday use", { timeout: 300000 }, () => {
   before(async () => {
-    ({ child: server, url: baseURL } = await startServer());
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(baseURL);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await waitConnected(page);
+    hyperflow = await openHyperflow();
+    ({ url: baseURL, browser, page } = hyperflow);
   });
 
-  after(async () => {
-    await browser?.close();
-    await stopServer(server);
-  });
+  after(() => hyperflow?.close());
 
   // ------------------------------------------------------------ 1. auto-indent
 
@@ -308,11 +300,7 @@ describe("hyperflow, everyday use", { timeout: 300000 }, () => {
   });
 
   test("the skip link lands in the code itself", async () => {
-    await page.evaluate(() => {
-      document.body.setAttribute("tabindex", "-1");
-      document.body.focus();
-      document.body.removeAttribute("tabindex");
-    });
+    await focusPageTop(page);
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.id), "skip-link");
     await page.keyboard.press("Enter");

@@ -11,70 +11,19 @@
 
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  openHyperflow, shot, docText, setTextAndWait, clearEditor, focusPageTop, axeSerious, MOD,
+} from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const require = createRequire(join(ROOT, "editor_web/package.json"));
-const { chromium } = require("playwright-core");
-const AXE_SOURCE = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-
-const ARTIFACTS = join(ROOT, "test-artifacts/web");
-const WEB = process.env.HYPERCODE_WEB || join(ROOT, ".venv/bin/hypercode-web");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const FACTORY = process.env.HYPERFLOW_SERVER_FACTORY;
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-const MOD = "Control";
 
-let server;
-let baseURL;
-let context;
+let hyperflow;
 let page;
-let profileDir;
-const pageProblems = []; // console errors, page errors, CSP reports
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const args = ["--port", "0"];
-    if (FACTORY) args.push("--server-factory", FACTORY);
-    const child = spawn(WEB, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`hypercode-web did not start:\n${out}\n${err}`)), 30000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hypercode-web exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
-
-async function shot(name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-}
+let pageProblems; // console errors, page errors, CSP reports (Chromium logs those as console errors)
 
 /** Replace the whole program by typing it, as a person would. */
 async function typeProgram(lines) {
-  await page.locator(".cm-content").click();
-  await page.keyboard.press(`${MOD}+a`);
-  await page.keyboard.press("Delete");
+  await clearEditor(page);
   for (const [i, line] of lines.entries()) {
     if (i > 0) {
       await page.keyboard.press("Escape"); // close any completion list first
@@ -86,55 +35,17 @@ async function typeProgram(lines) {
   await page.keyboard.press("Escape");
 }
 
-async function docText() {
-  return page.evaluate(() => window.hyperflow.view.state.doc.toString());
-}
-
-/** Set the text and wait for the server's diagnostics for exactly that text. */
-async function setTextAndWait(text) {
-  const before = await page.evaluate(() => window.hyperflow.publishes);
-  await page.evaluate((t) => window.hyperflow.setText(t), text);
-  await page.waitForFunction((n) => window.hyperflow.publishes > n, before, { timeout: 15000 });
-  return page.evaluate(() => window.hyperflow.problems);
-}
-
-async function axeViolations(label) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
-      r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })),
-    ),
-  );
-  await writeFile(join(ARTIFACTS, `axe-${label}.json`), JSON.stringify(result, null, 2));
-  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
-
 describe("hyperflow in a real browser", { timeout: 240000 }, () => {
   before(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    ({ child: server, url: baseURL } = await startServer());
-    profileDir = await mkdtemp(join(tmpdir(), "hyperflow-profile-"));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-      reducedMotion: "reduce",
+    // The first test checks the connecting itself, so set-up does not wait for it.
+    hyperflow = await openHyperflow({
+      serverArgs: FACTORY ? ["--server-factory", FACTORY] : [],
+      waitConnected: false,
     });
-    page = context.pages()[0] || (await context.newPage());
-    page.on("console", (msg) => {
-      if (msg.type() === "error") pageProblems.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
-    await page.goto(baseURL);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
+    ({ page, problems: pageProblems } = hyperflow);
   });
 
-  after(async () => {
-    await context?.close();
-    server?.kill("SIGINT");
-    if (profileDir) await rm(profileDir, { recursive: true, force: true });
-  });
+  after(() => hyperflow?.close());
 
   test("the page loads and connects to the language server", async () => {
     await page.waitForSelector(".cm-content");
@@ -144,15 +55,15 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     assert.equal(await page.title(), "hyperflow · HyperCode editor");
     // Plain words, not "Helper connected".
     assert.equal(await page.locator("#connection").textContent(), "Checking your code as you type");
-    await shot("01-loaded");
+    await shot(page, "01-loaded");
   });
 
   test("a misspelled name is underlined, and hover suggests the fix", async () => {
     await typeProgram(['message = "hi"', "print(mesage)"]);
-    assert.equal(await docText(), 'message = "hi"\nprint(mesage)');
+    assert.equal(await docText(page), 'message = "hi"\nprint(mesage)');
     const mark = page.locator(".cm-lintRange-error", { hasText: "mesage" });
     await mark.waitFor({ timeout: 15000 });
-    await shot("02-diagnostic");
+    await shot(page, "02-diagnostic");
 
     await mark.hover();
     const tooltip = page.locator(".cm-tooltip-lint");
@@ -170,7 +81,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     // The quick fix is offered in the tooltip as a button.
     const fix = tooltip.locator(".cm-diagnosticAction.hf-action-fix").first();
     await fix.waitFor({ timeout: 10000 });
-    await shot("03-hover");
+    await shot(page, "03-hover");
 
     // The screen-reader live region announced the problem too.
     await page.waitForFunction(() => /mesage/.test(document.getElementById("announcer").textContent), null, {
@@ -181,14 +92,14 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
   test("applying the quick fix corrects the name", async () => {
     const tooltip = page.locator(".cm-tooltip-lint");
     await tooltip.locator(".cm-diagnosticAction.hf-action-fix").first().click();
-    assert.equal(await docText(), 'message = "hi"\nprint(message)');
+    assert.equal(await docText(page), 'message = "hi"\nprint(message)');
     await page.waitForFunction(
       () => !window.hyperflow.problems.some((p) => p.code === "HC1001"),
       null,
       { timeout: 15000 },
     );
     assert.equal(await page.locator(".cm-lintRange-error").count(), 0);
-    await shot("04-fixed");
+    await shot(page, "04-fixed");
   });
 
   test("Ctrl+Enter runs the program and shows its output", async () => {
@@ -203,22 +114,22 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     assert.match(text, /Finished/);
     assert.match(text, /exit code 0/);
     assert.match(text, /\d+(\.\d+)? (ms|s)/);
-    await shot("05-run");
+    await shot(page, "05-run");
   });
 
   test("the Run button shows errors calmly, with stderr and an exit code", async () => {
-    await setTextAndWait('print("before")\nprint(1 / 0)\n');
+    await setTextAndWait(page, 'print("before")\nprint(1 / 0)\n');
     await page.locator("#run").click();
     await page.waitForFunction(() => /exit code 1/.test(document.getElementById("output-status").textContent), null, {
       timeout: 30000,
     });
     assert.equal(await page.locator("#stdout").textContent(), "before\n");
     assert.ok((await page.locator("#stderr").textContent()).length > 0, "stderr is shown");
-    await shot("06-run-error");
+    await shot(page, "06-run-error");
   });
 
   test("the Explain panel explains a diagnostic", async () => {
-    const problems = await setTextAndWait('message = "hi"\nprint(mesage)\n');
+    const problems = await setTextAndWait(page, 'message = "hi"\nprint(mesage)\n');
     assert.ok(problems.some((p) => p.code === "HC1001"), JSON.stringify(problems));
     await page.locator("#problems-list button", { hasText: "Explain HC1001" }).first().click();
     const body = page.locator("#explain-body");
@@ -234,23 +145,23 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     assert.equal(await page.locator("#explain-body").locator("h3, h4, h5").filter({ hasText: "HC1001" }).count(), 1);
     assert.ok((await body.textContent()).length > 40);
     assert.equal(await body.locator("script, img, a").count(), 0);
-    await shot("07-explain");
+    await shot(page, "07-explain");
   });
 
   test("completion suggests names from the program", async () => {
-    await setTextAndWait('message = "hi"\n');
+    await setTextAndWait(page, 'message = "hi"\n');
     await page.locator(".cm-content").click();
     await page.keyboard.press(`${MOD}+End`);
     await page.keyboard.type("print(mess", { delay: 20 });
     await page.keyboard.press(`${MOD}+Space`);
     const option = page.locator(".cm-tooltip-autocomplete li", { hasText: "message" }).first();
     await option.waitFor({ timeout: 10000 });
-    await shot("08-completion");
+    await shot(page, "08-completion");
     await page.keyboard.press("Escape");
   });
 
   test("go to definition jumps to where a name is defined", async () => {
-    await setTextAndWait('greeting = "hello"\n\nprint(greeting)\n');
+    await setTextAndWait(page, 'greeting = "hello"\n\nprint(greeting)\n');
     await page.evaluate(() => {
       const view = window.hyperflow.view;
       const pos = view.state.doc.toString().lastIndexOf("greeting") + 2;
@@ -268,7 +179,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     const examples = await page.evaluate(() => window.hyperflow.examples);
     assert.ok(examples.length >= 4);
     for (const example of examples) {
-      const problems = await setTextAndWait(example.text);
+      const problems = await setTextAndWait(page, example.text);
       const errors = problems.filter((p) => p.severity === "error");
       if (example.id === "fixme") assert.ok(errors.some((p) => p.code === "HC1001"), example.id);
       else assert.deepEqual(errors, [], `example ${example.id} has no errors`);
@@ -279,7 +190,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     await page.locator("#open").click();
     const dialog = page.locator("#open-dialog");
     await dialog.waitFor();
-    await shot("09-open-dialog");
+    await shot(page, "09-open-dialog");
     await dialog.locator("button", { hasText: "Shopping list" }).click();
     assert.equal(await dialog.isVisible(), false);
     await page.locator("#run").click();
@@ -289,7 +200,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
   });
 
   test("files are saved to and opened from the browser's storage", async () => {
-    await setTextAndWait('print("saved program")\n');
+    await setTextAndWait(page, 'print("saved program")\n');
     await page.locator("#file-name").fill("saved.hc");
     await page.locator("#save").click();
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("hyperflow:files")));
@@ -299,12 +210,12 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     await page.locator("#saved-list button", { hasText: "saved.hc" }).click();
     // "# something else" was never saved, so hyperflow asks before replacing it.
     await page.locator("#replace-yes").click();
-    assert.equal(await docText(), 'print("saved program")\n');
+    assert.equal(await docText(page), 'print("saved program")\n');
     // The draft survives a reload.
     await page.waitForTimeout(600);
     await page.reload();
     await page.waitForSelector(".cm-content");
-    assert.equal(await docText(), 'print("saved program")\n');
+    assert.equal(await docText(page), 'print("saved program")\n');
     assert.equal(await page.locator("#file-name").inputValue(), "saved.hc");
     await page.waitForFunction(() => document.getElementById("connection").dataset.state === "on", null, {
       timeout: 20000,
@@ -312,14 +223,14 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
   });
 
   test("themes, text size, spacing and the dyslexia-friendly font can be switched", async () => {
-    await setTextAndWait('message = "hi"\nprint(mesage)\n');
+    await setTextAndWait(page, 'message = "hi"\nprint(mesage)\n');
     await page.locator("#settings-button").click();
     const dialog = page.locator("#settings-dialog");
     await dialog.waitFor();
     await dialog.getByLabel("High contrast").check();
     await dialog.getByLabel("Code font").selectOption("opendyslexic");
     await dialog.getByLabel("Text size").fill("20");
-    await shot("10-settings");
+    await shot(page, "10-settings");
     await dialog.getByRole("button", { name: "Done" }).click();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "contrast");
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -328,7 +239,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     assert.match(font, /OpenDyslexic/);
     await page.evaluate(() => document.fonts.ready);
     await page.locator(".cm-lintRange-error").first().waitFor({ timeout: 15000 });
-    await shot("11-high-contrast");
+    await shot(page, "11-high-contrast");
     const settings = await page.evaluate(() => JSON.parse(localStorage.getItem("hyperflow:settings")));
     assert.equal(settings.theme, "contrast");
     assert.equal(settings.fontSize, 20);
@@ -340,13 +251,13 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
         document.querySelector(`input[name="theme"][value="${t}"]`).click();
       }, theme);
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
-      const serious = await axeViolations(theme);
+      const serious = await axeSerious(page, theme);
       assert.deepEqual(serious, [], `axe found serious problems in the ${theme} theme`);
     }
     await page.locator("#settings-button").click();
     await page.locator("#reset-settings").click();
     await page.locator("#settings-dialog").getByRole("button", { name: "Done" }).click();
-    await shot("12-calm-dark-checked");
+    await shot(page, "12-calm-dark-checked");
   });
 
   test("everything is reachable by keyboard, with a visible focus ring", async () => {
@@ -354,12 +265,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     await page.waitForSelector(".cm-content");
     // The editor has the focus on load; from the top of the page, Tab reaches the skip link first.
     await page.waitForFunction(() => document.activeElement?.classList.contains("cm-content"));
-    await page.evaluate(() => {
-      // Start sequential focus navigation from the top of the page.
-      document.body.setAttribute("tabindex", "-1");
-      document.body.focus();
-      document.body.removeAttribute("tabindex");
-    });
+    await focusPageTop(page);
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
     const seen = [];
@@ -384,7 +290,7 @@ describe("hyperflow in a real browser", { timeout: 240000 }, () => {
     await page.locator("#help-button").focus();
     await page.keyboard.press("Enter");
     await page.locator("#help-dialog").waitFor();
-    await shot("13-keys");
+    await shot(page, "13-keys");
     await page.keyboard.press("Escape");
     assert.equal(await page.locator("#help-dialog").isVisible(), false);
   });

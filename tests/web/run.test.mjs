@@ -7,9 +7,10 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import {
-  startServer, stopServer, openBrowser, waitConnected, shot, setTextAndWait, axeSerious, MOD,
+  openHyperflow, waitTextOf, stopServer, waitConnected, shot, setTextAndWait, axeSerious, MOD,
 } from "./harness.mjs";
 
+let hyperflow;
 let server;
 let baseURL;
 let browser;
@@ -19,13 +20,8 @@ function outputStatus() {
   return page.locator("#output-status").textContent();
 }
 
-async function waitOutputStatus(re, timeout = 20000) {
-  await page.waitForFunction(
-    (source) => new RegExp(source).test(document.getElementById("output-status").textContent),
-    re.source,
-    { timeout },
-  );
-  return outputStatus();
+function waitOutputStatus(re, timeout = 20000) {
+  return waitTextOf(page, "output-status", re, timeout);
 }
 
 /** Every process below `pid` (the runs a server started live there). */
@@ -57,19 +53,11 @@ async function waitFor(predicate, timeout, what) {
 
 describe("interactive Run", { timeout: 240000 }, () => {
   before(async () => {
-    ({ child: server, url: baseURL } = await startServer());
-    browser = await openBrowser();
-    page = browser.page;
-    await page.goto(baseURL);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await waitConnected(page);
+    hyperflow = await openHyperflow();
+    ({ server, url: baseURL, browser, page } = hyperflow);
   });
 
-  after(async () => {
-    await browser?.close();
-    await stopServer(server);
-  });
+  after(() => hyperflow?.close());
 
   test("a run that never ends is stopped with Esc; Run while running says so", async () => {
     // The previous run's error must not linger under "Running…".

@@ -10,52 +10,18 @@
 
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { openHyperflow, shot, docText } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const require = createRequire(join(ROOT, "editor_web/package.json"));
-const { chromium } = require("playwright-core");
-
-const ARTIFACTS = join(ROOT, "test-artifacts/web");
-const WEB = process.env.HYPERCODE_WEB || join(ROOT, ".venv/bin/hypercode-web");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const START_TEXT = "total = 1\nprint(total)\n";
 
-let server;
-let baseURL;
-let context;
+let hyperflow;
 let page;
+let pageProblems;
 let workDir;
-const pageProblems = [];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WEB, ["--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`hypercode-web did not start:\n${out}\n${err}`)), 30000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hypercode-web exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
 
 /** The fake microphone: both commands in one 48 kHz mono WAV, with pauses long enough to watch. */
 function makeMicrophoneFile(dir) {
@@ -78,10 +44,6 @@ function makeMicrophoneFile(dir) {
   return out;
 }
 
-async function docText() {
-  return page.evaluate(() => window.hyperflow.view.state.doc.toString());
-}
-
 /** Wait for "Heard: …" to start with `words`; if the page asks "Did you say …?", answer Enter. */
 async function waitForHeard(words, timeout = 60000) {
   const deadline = Date.now() + timeout;
@@ -100,27 +62,15 @@ async function answerQuestionIfAsked() {
 
 describe("hyperflow voice with a fake microphone", { timeout: 180000 }, () => {
   before(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     workDir = await mkdtemp(join(tmpdir(), "hyperflow-voice-"));
     const microphone = makeMicrophoneFile(workDir);
-    ({ child: server, url: baseURL } = await startServer());
-    context = await chromium.launchPersistentContext(join(workDir, "profile"), {
-      executablePath: CHROMIUM,
-      args: [
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    hyperflow = await openHyperflow({
+      browserArgs: [
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         `--use-file-for-fake-audio-capture=${microphone}%noloop`, "--autoplay-policy=no-user-gesture-required",
       ],
-      viewport: { width: 1280, height: 800 },
     });
-    page = context.pages()[0] || (await context.newPage());
-    page.on("console", (msg) => {
-      if (msg.type() === "error") pageProblems.push(`console: ${msg.text()}`);
-    });
-    page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
-    await page.goto(baseURL);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
+    ({ page, problems: pageProblems } = hyperflow);
     await page.waitForSelector("#voice-button");
     await page.evaluate((text) => window.hyperflow.setText(text), START_TEXT);
     // The cursor at the end of the program: new code goes where the cursor is.
@@ -129,8 +79,7 @@ describe("hyperflow voice with a fake microphone", { timeout: 180000 }, () => {
   });
 
   after(async () => {
-    await context?.close();
-    server?.kill("SIGINT");
+    await hyperflow?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
@@ -147,16 +96,16 @@ describe("hyperflow voice with a fake microphone", { timeout: 180000 }, () => {
     await answerQuestionIfAsked();
     await page.waitForFunction(() => window.hyperflow.view.state.doc.toString().includes("def area(width, height):"),
       null, { timeout: 20000 });
-    const withFunction = await docText();
+    const withFunction = await docText(page);
     assert.equal(withFunction, `${START_TEXT}\ndef area(width, height):\n    pass\n`);
-    await page.screenshot({ path: join(ARTIFACTS, "voice-define.png") });
+    await shot(page, "voice-define");
 
     await waitForHeard("scratch that");
     await answerQuestionIfAsked();
     await page.waitForFunction((start) => window.hyperflow.view.state.doc.toString() === start, START_TEXT,
       { timeout: 20000 });
-    assert.equal(await docText(), START_TEXT);
-    await page.screenshot({ path: join(ARTIFACTS, "voice-scratch.png") });
+    assert.equal(await docText(page), START_TEXT);
+    await shot(page, "voice-scratch");
 
     const log = await page.evaluate(() => window.hyperflow.voice.log.map((m) => m.type));
     assert.ok(log.indexOf("heard") < log.indexOf("command"), "Heard comes before the command");
