@@ -63,10 +63,21 @@ def _arg_text(code, op, arg):
         return repr(arg)
 
 
+def nested_codes(code: Code) -> list[Code]:
+    """`code` and every function's code inside it, outermost first, each once."""
+    found = [code]
+    i = 0
+    while i < len(found):
+        for op, arg in found[i].instrs:
+            if op == O.MAKE_FUNCTION and arg[0] not in found:
+                found.append(arg[0])
+        i += 1
+    return found
+
+
 def disassemble(code: Code) -> str:
     """Every instruction of code (and nested functions): index, line, opcode name, operands."""
     out = []
-    seen = []
 
     def one(c):
         out.append(f"== {c.name} ({c.filename}) ==")
@@ -76,13 +87,8 @@ def disassemble(code: Code) -> str:
             ltxt = "   |" if line == prev_line else f"{line:4d}"
             prev_line = line
             out.append(f"{i:04d} {ltxt} {O.OPNAMES[op]:<20} {_arg_text(c, op, arg)}".rstrip())
-            if op == O.MAKE_FUNCTION and arg[0] not in seen:
-                seen.append(arg[0])
         out.append("")
 
-    one(code)
-    i = 0
-    while i < len(seen):
-        one(seen[i])
-        i += 1
+    for nested in nested_codes(code):
+        one(nested)
     return "\n".join(out)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from hypercode_lang.vm.disasm import nested_codes
 from hypercode_lang.parser import parse
 from hypercode_lang.vm import compile_program, disassemble, run_program, Limits
 from hypercode_lang.vm import opcodes as O
@@ -13,12 +14,7 @@ def compile_src(src):
 
 
 def all_codes(code):
-    seen, todo = [], [code]
-    while todo:
-        c = todo.pop()
-        seen.append(c)
-        todo.extend(arg[0] for op, arg in c.instrs if op == O.MAKE_FUNCTION)
-    return seen
+    return nested_codes(code)
 
 
 def test_code_shape_and_line_table():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hypercode_lang.vm.disasm import nested_codes
 from hypercode_lang.parser import parse
 from hypercode_lang.vm import compile_program, disassemble
 from hypercode_lang.vm import machine
@@ -31,12 +32,7 @@ print(signs(2, [1]))
 
 
 def all_codes(code):
-    seen, todo = [], [code]
-    while todo:
-        c = todo.pop()
-        seen.append(c)
-        todo.extend(arg[0] for op, arg in c.instrs if op == O.MAKE_FUNCTION)
-    return seen
+    return nested_codes(code)
 
 
 def compiled_corpus():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
+from hypercode_lang.vm.disasm import nested_codes
 from hypercode_lang import scopes
 from hypercode_lang.jit import eligibility
 from hypercode_lang.parser import parse
@@ -39,12 +40,7 @@ def plans_by_name(prog):
 
 
 def all_codes(code):
-    seen, todo = {}, [code]
-    while todo:
-        c = todo.pop()
-        seen[c.name] = c
-        todo.extend(arg[0] for op, arg in c.instrs if op == O.MAKE_FUNCTION)
-    return seen
+    return {c.name: c for c in nested_codes(code)}
 
 
 def test_slot_plans_say_where_each_name_lives():
