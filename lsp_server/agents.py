@@ -27,6 +27,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from agent_bridge.specialists import KINDS, ROLE_FOR_KIND, handle_locally
 from agent_bridge.specialists import messages as m
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 COMMAND_FOR_KIND = {kind: f"hypercode.agent.{kind}" for kind in KINDS}
 ACCEPT_COMMAND = "hypercode.agent.accept"
@@ -125,10 +126,10 @@ class AgentService:
             raise JsonRpcInvalidParams(f"'kind' must be one of {', '.join(KINDS)}; got {kind!r}")
         uri = _get(params, "uri")
         if not isinstance(uri, str):
-            raise JsonRpcInvalidParams("An agent request needs a 'uri' string.")
+            raise JsonRpcInvalidParams(say("server.needs_uri"))
         text = self.ls.documents.text(uri)
         if text is None:
-            raise JsonRpcInvalidParams(f"There is no open document {uri}.")
+            raise JsonRpcInvalidParams(say("server.no_document", uri=uri))
         payload = self._payload(uri, text, params)
         running = Running(uuid.uuid4().hex, kind, uri, text)
         self.tasks[running.task_id] = running
@@ -395,7 +396,7 @@ def register(server) -> None:
     def agent_cancel(ls, params):
         task_id = _get(params, "taskId")
         if not isinstance(task_id, str):
-            raise JsonRpcInvalidParams("hypercode/agentCancel needs a 'taskId' string.")
+            raise JsonRpcInvalidParams(say("server.cancel_needs_task"))
         return {"taskId": task_id, "cancelled": service(ls).cancel(task_id)}
 
 
@@ -447,7 +448,7 @@ def _command_params(arguments) -> dict:
         return arguments[0]
     names = ("uri", "range", "diagnostic", "question")
     if len(arguments) > len(names):
-        raise JsonRpcInvalidParams(f"Unexpected arguments for this command: {list(arguments)!r}")
+        raise JsonRpcInvalidParams(say("server.unexpected_arguments", arguments=repr(list(arguments))))
     return {name: value for name, value in zip(names, arguments) if value is not None}
 
 
@@ -466,7 +467,7 @@ async def accept_command(ls, *arguments):
     if isinstance(task_id, dict):
         task_id = task_id.get("taskId")
     if not isinstance(task_id, str):
-        raise JsonRpcInvalidParams("hypercode.agent.accept needs the answer's taskId.")
+        raise JsonRpcInvalidParams(say("server.accept_needs_task"))
     edit, label = service(ls).workspace_edit(task_id)
     response = await ls.workspace_apply_edit_async(t.ApplyWorkspaceEditParams(edit=edit, label=label))
     return {"taskId": task_id, "applied": bool(getattr(response, "applied", False)),

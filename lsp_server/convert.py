@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lsprotocol import types as t
 from pygls.uris import from_fs_path
 from hypercode_lang.diagnostics.pages import page_uri
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from .positions import UTF16, Positions
 
@@ -52,7 +53,7 @@ def shown(diagnostics, settings: Settings) -> list:
 def diagnostic(d, lines: list[str], settings: Settings, uri: str, positions: Positions = UTF16) -> t.Diagnostic:
     message = d.message
     if settings.style == "friendly":
-        second = f"Quick fix: {d.fixes[0].title}." if d.fixes else d.why
+        second = say("server.quick_fix", title=d.fixes[0].title) if d.fixes else d.why
         message = f"{message}\n{second}"
     related = []
     for r in d.related:
@@ -87,7 +88,7 @@ def code_actions(d, lsp_diagnostic: t.Diagnostic, lines: list[str], uri: str,
             edit=t.WorkspaceEdit(changes={uri: text_edits(fix.edits, lines, positions)}),
         ))
     actions.append(t.CodeAction(
-        title="Explain this error",
+        title=say("server.explain_action"),
         kind=t.CodeActionKind.QuickFix,
         diagnostics=[lsp_diagnostic],
         command=t.Command(title=f"Explain {d.code}", command="hypercode.explain", arguments=[d.code]),

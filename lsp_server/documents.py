@@ -18,6 +18,7 @@ from pygls.uris import to_fs_path
 
 from hypercode_lang.analysis.document import Document
 from hypercode_lang.analysis.incremental import IncrementalDocument
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from .workspace import read_unopened
 
@@ -132,7 +133,7 @@ class DocumentStore:
         try:
             document = await self.current(uri)
         except Exception as problem:  # noqa: BLE001 - a bug in analysis must not end the session
-            self.server.log(f"Could not analyse {uri}: internal error {type(problem).__name__}: {problem}",
+            self.server.log(say("server.analysis_failed", uri=uri, kind=type(problem).__name__, problem=problem),
                             kind=3)
             return
         if document is not None and document.raw == self.text(uri):

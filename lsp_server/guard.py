@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 TOKEN_ENV = "HYPERCODE_TOKEN"
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -114,22 +115,21 @@ class Guard:
             host, origin, upgrade_header, authorization = (
                 _single(headers, name) for name in ("Host", "Origin", "Upgrade", "Authorization"))
         except _Repeated as repeated:     # two Hosts or two Origins: which one would we check?
-            return Refusal(400, "Bad Request", f"The request has more than one {repeated} header.\n")
+            return Refusal(400, "Bad Request", say("guard.repeated_header", header=repeated) + "\n")
         if not self.host_ok(host, local_host, port):
             return Refusal(421, "Misdirected Request",
-                           f"This server answers only requests addressed to 127.0.0.1:{port} or localhost:{port}.\n")
+                           say("guard.wrong_host", port=port) + "\n")
         upgrade = "websocket" in (upgrade_header or "").lower()
         if origin is None:
             if upgrade and not self.allow_no_origin:
-                return Refusal(403, "Forbidden", "This socket is for the hyperflow page only.\n")
+                return Refusal(403, "Forbidden", say("guard.page_only") + "\n")
         elif not self.origin_ok(origin, local_host, port):
-            return Refusal(403, "Forbidden", "Pages from other sites may not use this server.\n")
+            return Refusal(403, "Forbidden", say("guard.foreign_origin") + "\n")
         if not upgrade and method in ("GET", "HEAD") and self.public(urlsplit(target).path):
             return None
         if not self.token_ok(target, authorization):
             return Refusal(401, "Unauthorized",
-                           "This needs the token printed when the server started "
-                           "(?token=... or Authorization: Bearer ...).\n",
+                           say("guard.needs_token") + "\n",
                            {"WWW-Authenticate": 'Bearer realm="hypercode"'})
         return None
 
@@ -196,8 +196,7 @@ def check_bind_host(host: str) -> str | None:
     """An error message when `host` is not a loopback address (these servers never listen beyond it)."""
     if is_loopback(host):
         return None
-    return (f"{host} is not a loopback address: HyperCode's servers listen only on this machine "
-            "(127.0.0.1, ::1 or localhost).")
+    return say("guard.not_loopback", host=host)
 
 
 __all__ = ["Guard", "TOKEN_ENV", "new_token", "chosen_token", "plain_response", "is_upgrade",

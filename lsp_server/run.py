@@ -18,6 +18,7 @@ import threading
 import time
 
 from hypercode_lang.runner import Policy, RunControl, default_resolver, execute, warm_up
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 _STOPPED = object()
 OUTPUT = "hypercode/runOutput"
@@ -164,7 +165,7 @@ def _no_imports(name: str, importer: str):
 
 
 def _stopped_result() -> dict:
-    return {"stdout": "", "stderr": "The run was stopped.\n", "exit_code": 130, "status": "stopped",
+    return {"stdout": "", "stderr": say("server.run_stopped") + "\n", "exit_code": 130, "status": "stopped",
             "duration": 0.0, "diagnostics": []}
 
 

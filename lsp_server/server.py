@@ -18,6 +18,7 @@ from pygls.uris import from_fs_path
 
 from hypercode_lang.analysis import completion, crossfile, hints, hover, navigation, outline, semantic
 from hypercode_lang.diagnostics import CATALOGUE
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from . import convert, run
 from . import workspace as confined
@@ -102,7 +103,7 @@ class HyperCodeServer(LanguageServer):
         """Problems outside a request go to the client's log, not a pop-up."""
         if isinstance(error, (RequestFailed, JsonRpcContentModified, confined.OutsideWorkspace)):
             return                       # the client got a clear answer already
-        self.log(f"HyperCode language server problem ({getattr(source, '__name__', source)}): {error}",
+        self.log(say("server.problem", source=getattr(source, "__name__", source), problem=error),
                  t.MessageType.Warning)
 
     async def document(self, uri: str):
@@ -152,7 +153,7 @@ def via_request(method: str, to_params):
         try:
             params = to_params(*arguments)
         except TypeError:
-            raise JsonRpcInvalidParams(f"Unexpected arguments for this command: {list(arguments)!r}") from None
+            raise JsonRpcInvalidParams(say("server.unexpected_arguments", arguments=repr(list(arguments)))) from None
         result = ls.protocol.fm.features[method](params)
         return await result if inspect.isawaitable(result) else result
     return run
@@ -220,7 +221,7 @@ def _fresh(handler):
         before = ls.documents.version(uri) if uri else None
         result = await handler(ls, params)
         if uri and ls.documents.version(uri) != before:
-            raise JsonRpcContentModified("The document changed while this request was being answered.")
+            raise JsonRpcContentModified(say("server.content_modified"))
         return result
     return wrapper
 
@@ -320,7 +321,7 @@ async def _republish(ls: HyperCodeServer) -> None:
         try:
             document = await ls.document(uri)
         except Exception as problem:  # noqa: BLE001 - one broken document must not stop the rest
-            ls.log(f"Could not analyse {uri}: {problem}", t.MessageType.Warning)
+            ls.log(say("server.document_failed", uri=uri, problem=problem), t.MessageType.Warning)
             continue
         if document is not None:
             ls.publish(uri, document)
@@ -333,7 +334,7 @@ async def _pull_settings(ls: HyperCodeServer) -> None:
         result = await asyncio.wait_for(ls.workspace_configuration_async(
             t.ConfigurationParams(items=[t.ConfigurationItem(section="hypercode")])), 5)
     except Exception as problem:  # noqa: BLE001 - keep the settings we have
-        ls.log(f"Could not read the 'hypercode' settings: {problem}")
+        ls.log(say("server.settings_unreadable", problem=problem))
         return
     if result:
         ls.settings.update(result[0])
@@ -601,7 +602,7 @@ def module_folder_files(ls: HyperCodeServer, folder: Path, skip=()) -> dict[str,
         return {}
     for path in candidates:
         if len(found) >= budget.files or total > budget.bytes:
-            ls.log(f"Rename and references: stopped after {len(found):,} files in {folder}.")
+            ls.log(say("server.scan_stopped_files", count=f"{len(found):,}", folder=folder))
             break
         if path.resolve() in skipped or not confined.may_read(ls, path):
             continue
@@ -668,7 +669,7 @@ async def _workspace_documents(ls: HyperCodeServer):
     open_files = [name for name in map(filename_of, seen) if name]
     scanned = await confined.scan(ls, parse, skip=open_files)
     if scanned.stopped:
-        ls.log(f"Workspace symbols: the scan stopped early (it {scanned.stopped}).")
+        ls.log(say("server.scan_stopped_early", reason=scanned.stopped))
     for uri, document in scanned.found:
         seen.setdefault(uri, document)
     return list(seen.items())
@@ -723,7 +724,7 @@ def _format_edits(ls: HyperCodeServer, document, lines_wanted) -> list[t.TextEdi
         return []
     edits = format_edits(document.source, *(lines_wanted or (None, None)))
     if edits is None:
-        ls.log("Formatting skipped: the file has syntax errors. Fix them first, then format again.",
+        ls.log(say("server.format_syntax_errors"),
                t.MessageType.Info)
         return []
     return convert.text_edits(edits, document.lines, ls.positions)
@@ -745,7 +746,7 @@ def _register_custom(server: HyperCodeServer) -> None:
             raise JsonRpcInvalidParams("hypercode/run needs a 'uri' string")
         source = ls.documents.text(uri)
         if source is None:
-            raise JsonRpcInvalidParams(f"There is no open document {uri}")
+            raise JsonRpcInvalidParams(say("server.no_document", uri=uri))
         selection = None
         rng = _param(params, "range")
         if rng is not None:
@@ -790,7 +791,7 @@ def _register_custom(server: HyperCodeServer) -> None:
         code = _param(params, "code")
         entry = CATALOGUE.get(code.upper()) if isinstance(code, str) else None
         if entry is None:
-            raise JsonRpcInvalidParams(f"There is no HyperCode diagnostic with the code {code!r}.")
+            raise JsonRpcInvalidParams(say("server.no_such_code", code=code))
         explanation = f"## {entry.code} · {entry.title}\n\n{entry.why}\n\n{entry.explanation}\n"
         return {"code": entry.code, "title": entry.title, "explanation": explanation}
 

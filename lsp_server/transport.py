@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 logger = logging.getLogger(__name__)
 
@@ -176,12 +177,12 @@ def deliver(server, body: bytes | str, send: Callable[[str], None]) -> str | Non
         raw = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         logger.warning("Ignoring a message that is not UTF-8 JSON")
-        send(error_message(None, JsonRpcParseError("The message is not valid UTF-8 JSON.")))
+        send(error_message(None, JsonRpcParseError(say("rpc.not_json"))))
         return None
     if not isinstance(raw, dict) or raw.get("jsonrpc") != "2.0":
         logger.warning("Ignoring a message that is not a JSON-RPC 2.0 object")
         msg_id = raw.get("id") if isinstance(raw, dict) else None
-        send(error_message(_plain_id(msg_id), JsonRpcInvalidRequest("The message is not a JSON-RPC 2.0 object.")))
+        send(error_message(_plain_id(msg_id), JsonRpcInvalidRequest(say("rpc.not_jsonrpc"))))
         return None
     method = raw.get("method")
     if method == EXIT:
@@ -189,10 +190,10 @@ def deliver(server, body: bytes | str, send: Callable[[str], None]) -> str | Non
     if getattr(protocol, "_shutdown", False):
         if "id" in raw and isinstance(method, str):
             send(error_message(_plain_id(raw["id"]), ShuttingDown(
-                "The server is shutting down: after 'shutdown' only 'exit' is accepted.")))
+                say("rpc.shutting_down"))))
         return None
     if method is not None and not isinstance(method, str):
-        send(error_message(_plain_id(raw.get("id")), JsonRpcInvalidRequest("'method' must be a string.")))
+        send(error_message(_plain_id(raw.get("id")), JsonRpcInvalidRequest(say("rpc.method_not_string"))))
         return None
     try:
         message = json.loads(text, object_hook=protocol.structure_message)
@@ -204,7 +205,7 @@ def deliver(server, body: bytes | str, send: Callable[[str], None]) -> str | Non
     except Exception:  # noqa: BLE001 - a bad message must never end the session
         logger.exception("Could not read a %r message", method)
         if "id" in raw and method is not None:
-            send(error_message(_plain_id(raw["id"]), JsonRpcInvalidRequest("The message could not be read.")))
+            send(error_message(_plain_id(raw["id"]), JsonRpcInvalidRequest(say("rpc.unreadable"))))
         return None
     try:
         protocol.handle_message(message)
@@ -287,7 +288,7 @@ async def _serve(server, stdin: BinaryIO, writer: _StdoutWriter) -> int:
                 if frame.problem is not None:
                     logger.warning("Unreadable input: %s", frame.problem)
                     writer.send_json(error_message(
-                        None, JsonRpcParseError(f"Could not read a message: {frame.problem}.")))
+                        None, JsonRpcParseError(say("rpc.unreadable_frame", problem=frame.problem))))
                     continue
                 if deliver(server, frame.body, writer.send_json) == EXIT:
                     return 0 if getattr(server.protocol, "_shutdown", False) else 1

@@ -11,6 +11,7 @@ edit on the server's copy of the document. The logic is `hypercode_voice.command
 from __future__ import annotations
 
 from pygls.exceptions import JsonRpcInvalidParams
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from .documents import filename_of
 
@@ -30,7 +31,7 @@ def register(server) -> None:
             raise JsonRpcInvalidParams(f"{VOICE_COMMAND} needs 'uri' and 'text' strings")
         source = ls.documents.text(uri)
         if source is None:
-            raise JsonRpcInvalidParams(f"There is no open document {uri}")
+            raise JsonRpcInvalidParams(say("server.no_document", uri=uri))
         if position is not None and not isinstance(position, dict):
             position = {"line": getattr(position, "line", 0), "character": getattr(position, "character", 0)}
         return execute(text, source, uri, position, filename=filename_of(uri))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pygls.exceptions import JsonRpcException
 from pygls.uris import to_fs_path
+from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 SUFFIX = ".hc"
 #: A file larger than this is not read from disk (open documents come from the client).
@@ -111,9 +112,7 @@ def read_unopened(server, uri: str, filename: str) -> str | None:
     workspace, OutsideWorkspace when the session may not read it at all."""
     folders = roots(server)
     if Path(filename).suffix != SUFFIX or not inside(filename, folders):
-        raise OutsideWorkspace(
-            f"HyperCode reads only the documents you opened and the .hc files inside your "
-            f"workspace folders; {uri} is neither. Open it in the editor first.")
+        raise OutsideWorkspace(say("server.outside_workspace", uri=uri))
     return _read_regular(str(Path(filename).resolve()))
 
 

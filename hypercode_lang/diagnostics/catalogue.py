@@ -831,6 +831,44 @@ def message(key: str, **params) -> str:
     return words(params) if callable(words) else words.format(**params)
 
 
+# What the language server says (lsp_server/): JSON-RPC error messages, HTTP refusals, notes
+# in the editor's output panel, and the one code-action title.
+EDITOR_MESSAGES.update({
+    "server.needs_uri": "An agent request needs a 'uri' string.",
+    "server.no_document": "There is no open document {uri}.",
+    "server.cancel_needs_task": "hypercode/agentCancel needs a 'taskId' string.",
+    "server.accept_needs_task": "hypercode.agent.accept needs the answer's taskId.",
+    "server.unexpected_arguments": "Unexpected arguments for this command: {arguments}",
+    "server.quick_fix": "Quick fix: {title}.",
+    "server.explain_action": "Explain this error",
+    "server.analysis_failed": "Could not analyse {uri}: internal error {kind}: {problem}",
+    "server.document_failed": "Could not analyse {uri}: {problem}",
+    "server.problem": "HyperCode language server problem ({source}): {problem}",
+    "server.content_modified": "The document changed while this request was being answered.",
+    "server.settings_unreadable": "Could not read the 'hypercode' settings: {problem}",
+    "server.scan_stopped_files": "Rename and references: stopped after {count} files in {folder}.",
+    "server.scan_stopped_early": "Workspace symbols: the scan stopped early (it {reason}).",
+    "server.format_syntax_errors": "Formatting skipped: the file has syntax errors. Fix them first, then format again.",
+    "server.no_such_code": "There is no HyperCode diagnostic with the code {code!r}.",
+    "server.outside_workspace": "HyperCode reads only the documents you opened and the .hc files inside your "
+                                "workspace folders; {uri} is neither. Open it in the editor first.",
+    "server.run_stopped": "The run was stopped.",
+    "guard.repeated_header": "The request has more than one {header} header.",
+    "guard.wrong_host": "This server answers only requests addressed to 127.0.0.1:{port} or localhost:{port}.",
+    "guard.page_only": "This socket is for the hyperflow page only.",
+    "guard.foreign_origin": "Pages from other sites may not use this server.",
+    "guard.needs_token": "This needs the token printed when the server started "
+                         "(?token=... or Authorization: Bearer ...).",
+    "guard.not_loopback": "{host} is not a loopback address: HyperCode's servers listen only on this machine "
+                          "(127.0.0.1, ::1 or localhost).",
+    "rpc.not_json": "The message is not valid UTF-8 JSON.",
+    "rpc.not_jsonrpc": "The message is not a JSON-RPC 2.0 object.",
+    "rpc.shutting_down": "The server is shutting down: after 'shutdown' only 'exit' is accepted.",
+    "rpc.method_not_string": "'method' must be a string.",
+    "rpc.unreadable": "The message could not be read.",
+    "rpc.unreadable_frame": "Could not read a message: {problem}.",
+})
+
 # Hover and completion texts (analysis/completion.py).
 EDITOR_MESSAGES.update({
     "hover.keyword": "`{keyword}` is a HyperCode keyword.",
