@@ -33,23 +33,30 @@ def _is_loopback(host: str) -> bool:
     return compact == "0" * 31 + "1" or compact.startswith("0" * 20 + "ffff" + "7f")
 
 
+def listening(table: str, uid: int | None = None) -> set[tuple[str, int, str]]:
+    """(host, port, inode) of each listening socket in the text of /proc/net/tcp or tcp6, of
+    `uid` (everyone's when None)."""
+    found = set()
+    for row in table.splitlines()[1:]:
+        fields = row.split()
+        if len(fields) < 10 or fields[3] != LISTEN:
+            continue
+        if uid is not None and int(fields[7]) != uid:
+            continue
+        host, port = _address(fields[1])
+        found.add((host, port, fields[9]))
+    return found
+
+
 def listeners(uid: int | None = None) -> set[tuple[str, int, str]]:
-    """(host, port, inode) of every listening TCP socket of `uid` (everyone's when None)."""
+    """Every listening TCP socket on this machine now (of `uid` when given)."""
     found = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table, encoding="ascii") as handle:
-                rows = handle.read().splitlines()[1:]
+                found |= listening(handle.read(), uid)
         except OSError:
             continue
-        for row in rows:
-            fields = row.split()
-            if len(fields) < 10 or fields[3] != LISTEN:
-                continue
-            if uid is not None and int(fields[7]) != uid:
-                continue
-            host, port = _address(fields[1])
-            found.add((host, port, fields[9]))
     return found
 
 
@@ -58,14 +65,13 @@ class _ListenerWatch:
         self.uid = os.getuid()
         self.before = listeners(self.uid)
         self.offenders: set[tuple[str, int]] = set()
-        self.allowed_ports: set[int] = set()  # the guard's own self-test
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="listener-watch", daemon=True)
 
     def _run(self):
         while not self._stop.wait(SAMPLE_SECONDS):
             for host, port, inode in listeners(self.uid) - self.before:
-                if not _is_loopback(host) and port not in self.allowed_ports:
+                if not _is_loopback(host):
                     self.offenders.add((host, port))
 
     def start(self):
@@ -102,4 +108,5 @@ def pytest_sessionfinish(session, exitstatus):
 def listener_guard():
     """The session's guard and its parts, for the guard's own test."""
     import types
-    return types.SimpleNamespace(watch=_watch, listeners=listeners, is_loopback=_is_loopback, address=_address)
+    return types.SimpleNamespace(watch=_watch, listeners=listeners, listening=listening, is_loopback=_is_loopback,
+                                 address=_address)
