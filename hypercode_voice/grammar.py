@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .commands import COMMANDS, MODE_COMMANDS, Command
 from .numbers import TEENS, TENS, UNITS
-from .patterns import CONNECTORS, OneOf, Optional, Slot, Word, literal_words, split_identifier
+from .patterns import CONNECTORS, OneOf, Optional, Slot, Word, leaves, literal_words, split_identifier
 from .spelling import GRAMMAR_WORDS
 
 # Command words missing from CMUdict, in its phone set: each way people (and espeak) say them.
@@ -48,16 +48,7 @@ def _jsgf_items(items, rules: dict) -> str:
 
 
 def _slots(items) -> set[str]:
-    found = set()
-    for item in items:
-        if isinstance(item, Slot):
-            found.add(item.kind)
-        elif isinstance(item, Optional):
-            found |= _slots(item.items)
-        elif isinstance(item, OneOf):
-            for choice in item.choices:
-                found |= _slots(choice)
-    return found
+    return {item.kind for item in leaves(items) if isinstance(item, Slot)}
 
 
 def number_rules() -> dict[str, str]:

@@ -97,18 +97,21 @@ def _sequence(tokens, i, pattern):
     return items, i
 
 
-def literal_words(items) -> set[str]:
-    """Every fixed word a pattern can say (for the grammar's vocabulary and the connectors)."""
-    found = set()
+def leaves(items):
+    """Every Word and Slot of a pattern, inside optional parts and choices too."""
     for item in items:
-        if isinstance(item, Word):
-            found.add(item.text)
-        elif isinstance(item, Optional):
-            found |= literal_words(item.items)
+        if isinstance(item, Optional):
+            yield from leaves(item.items)
         elif isinstance(item, OneOf):
             for choice in item.choices:
-                found |= literal_words(choice)
-    return found
+                yield from leaves(choice)
+        else:
+            yield item
+
+
+def literal_words(items) -> set[str]:
+    """Every fixed word a pattern can say (for the grammar's vocabulary and the connectors)."""
+    return {item.text for item in leaves(items) if isinstance(item, Word)}
 
 
 def example(items) -> str:

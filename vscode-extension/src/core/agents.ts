@@ -2,6 +2,8 @@
 // request to send, how progress reads, what a proposed edit turns the file into, and how an
 // answer is shown. Plain module: no `vscode` import (./agents.ts is the glue).
 
+import type { Position, Range } from "./protocol";
+
 export const AGENT_KINDS = ["explain", "fix", "test", "review", "ask"] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
@@ -20,14 +22,6 @@ export function commandFor(kind: AgentKind): string {
 /** The agent commands this extension runs itself (the server must not advertise them). */
 export const CLIENT_AGENT_COMMANDS: string[] = AGENT_KINDS.map(commandFor);
 
-export interface Position {
-  line: number;
-  character: number;
-}
-export interface Range {
-  start: Position;
-  end: Position;
-}
 export interface AgentEdit {
   uri: string;
   range: Range;

@@ -1,14 +1,7 @@
 // Building `hypercode/run` requests and writing their results for the output channel.
 // Plain module: no `vscode` import.
 
-export interface Position {
-  line: number;
-  character: number;
-}
-export interface Range {
-  start: Position;
-  end: Position;
-}
+import type { Range } from "./protocol";
 
 export interface RunParams {
   uri: string;

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { Duplex } from "node:stream";
+import type { Position, Range } from "./protocol";
 
 // ── settings ─────────────────────────────────────────────────────────────────
 
@@ -394,14 +395,6 @@ function wrapSocket(socket: Duplex, head: Buffer, events: SocketEvents): VoiceSo
 
 // ── protocol messages ────────────────────────────────────────────────────────
 
-export interface Position {
-  line: number;
-  character: number;
-}
-export interface Range {
-  start: Position;
-  end: Position;
-}
 export interface TextEdit {
   range: Range;
   newText: string;
