@@ -29,8 +29,16 @@ def check_rules(program: dict) -> list[Diagnostic]:
         body, in_function, in_loop, outer = blocks.pop()
         for statement in body:
             _statement(statement, in_function, in_loop, outer, blocks, expressions, found)
+    pop = expressions.pop
     while expressions:
-        expression, outer = expressions.pop()
+        expression, outer = pop()
+        # A plain name ({"var": name, "loc": …}) is half of all expressions: decided here.
+        if type(expression) is dict and len(expression) == 2 and "loc" in expression:
+            name = expression.get("var")
+            if name is not None:
+                if not is_name(name):
+                    _name(name, "name", expression["loc"] or outer, outer, found)
+                continue
         _expression(expression, outer, expressions, found)
     found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     return found
@@ -122,11 +130,16 @@ def _params(params: list, loc, found: list, expressions: list) -> None:
 def _expression(item, outer, expressions: list, found: list) -> None:
     """Names inside expressions, targets and patterns (all share these node kinds)."""
     if isinstance(item, list):
-        expressions.extend((x, outer) for x in item)
+        expressions.extend([(x, outer) for x in item])
         return
     if not isinstance(item, dict):
         return
-    kind = kind_of(item)
+    kind = ""
+    for kind in item:           # kind_of, inline: this runs for every expression of the file
+        if kind != "loc":
+            break
+    else:
+        kind = ""
     value = item.get(kind)
     loc = item.get("loc") or outer
     if kind in ("var", "capture"):
@@ -158,12 +171,12 @@ def _expression(item, outer, expressions: list, found: list) -> None:
             _name(keyword, "keyword argument", loc, outer, found)
             expressions.append((argument, loc))
         expressions.append((value["func"], loc))
-        expressions.extend((argument, loc) for argument in value["args"])
+        expressions.extend([(argument, loc) for argument in value["args"]])
         return
     if kind == "fstring":
-        expressions.extend((part["value"], loc) for part in value if isinstance(part, dict))
+        expressions.extend([(part["value"], loc) for part in value if isinstance(part, dict)])
         return
     if isinstance(EXPRESSIONS.get(kind), dict) and isinstance(value, dict):
-        expressions.extend((field, loc) for key, field in value.items() if key not in ("op", "ops"))
+        expressions.extend([(field, loc) for key, field in value.items() if key not in ("op", "ops")])
     elif isinstance(value, (list, dict)):  # lists of nodes, or a pattern's one child node
         expressions.append((value, loc))

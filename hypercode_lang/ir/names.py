@@ -13,5 +13,17 @@ from ..language.keywords import HARD_KEYWORDS as KEYWORDS  # noqa: F401  (re-exp
 _IDENTIFIER = re.compile(r"[^\W\d]\w*\Z")
 
 
+# Names already found to be names: a big file asks about the same few thousand names again and
+# again (bounded, so a long session can't grow it without end).
+_KNOWN_NAMES: set[str] = set()
+_KNOWN_LIMIT = 1 << 16
+
+
 def is_name(value) -> bool:
-    return isinstance(value, str) and bool(_IDENTIFIER.match(value)) and value not in KEYWORDS
+    if type(value) is str and value in _KNOWN_NAMES:
+        return True
+    if not (isinstance(value, str) and _IDENTIFIER.match(value) and value not in KEYWORDS):
+        return False
+    if type(value) is str and len(_KNOWN_NAMES) < _KNOWN_LIMIT:
+        _KNOWN_NAMES.add(value)
+    return True

@@ -4,8 +4,12 @@ JSON (parser/tables.py; no pickle is ever read), or from the grammar when those 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
+from lark.exceptions import LarkError
 from lark.indenter import PythonIndenter
+
+from ..diagnostics import Span, catalogue
 
 from . import tables
 from .build import IRBuilder
@@ -71,8 +75,6 @@ class Engine:
 
     def parse_fragment(self, text: str, line: int, col: int) -> dict:
         """Parse an f-string field's expression found at (line, col) of the enclosing source."""
-        from lark.exceptions import LarkError
-        from ..diagnostics import catalogue, Span
         notes = len(self.builder.notes)
         try:
             expr = self._parse("(" + text.replace("\n", " ") + ")\n", "fstring_field")
@@ -90,7 +92,8 @@ class Engine:
     def _move_notes(self, first: int, line_delta: int, first_line_col_delta: int) -> None:
         """Move the notes from `first` on (a fragment's, in its own coordinates) as shift_locs
         moves its IR, so a note inside an f-string field points into that field."""
-        from dataclasses import replace
+        if first >= len(self.builder.notes):
+            return
 
         def move(span):
             return replace(span, line=span.line + line_delta, end_line=span.end_line + line_delta,

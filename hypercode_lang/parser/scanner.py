@@ -38,7 +38,7 @@ STATEMENT_WORDS = STATEMENT_START_WORDS
 CONTINUES_CHUNK = CLAUSE_KEYWORDS
 
 
-@dataclass
+@dataclass(slots=True)
 class LogicalLine:
     start: int          # first physical line (1-based)
     end: int            # last physical line
@@ -48,7 +48,7 @@ class LogicalLine:
     first_char: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Chunk:
     start: int          # first physical line (1-based)
     end: int            # last physical line
@@ -70,9 +70,6 @@ class Scan:
 
 def scan(text: str) -> Scan:
     lines = text.split("\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
     edits: dict[int, str] = {}          # line number -> repaired text of that line
     problems = []
     comments: list[tuple[int, int, str]] = []
@@ -121,24 +118,17 @@ def scan(text: str) -> Scan:
                                    code.endswith(":"), stripped[:1]))
         current_start = None
 
-    # Tokens arrive in order, so the line of each is found by counting newlines since the last one.
-    counted_to, counted_line = 0, 1
-
-    def line_at(offset: int) -> int:
-        nonlocal counted_to, counted_line
-        counted_line += text.count("\n", counted_to, offset)
-        counted_to = offset
-        return counted_line
-
-    line_number = 1
+    # Tokens arrive in order: the line (and where it starts) move on at each newline, and past
+    # the newlines inside a token (a triple-quoted string, a backslash-newline in a string).
+    line_number, line_start = 1, 0
     # The first line may start a logical line.
     if lines and lines[0].strip() and not lines[0].lstrip().startswith("#"):
         start_logical(1)
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        start = match.start()
         if kind == "newline" or kind == "continuation":
-            line_number = line_at(match.end())
+            line_number += 1
+            line_start = match.end()
             if kind == "newline" and not stack:
                 end_logical(line_number - 1)
             next_line = lines[line_number - 1] if line_number <= len(lines) else ""
@@ -157,9 +147,14 @@ def scan(text: str) -> Scan:
             if current_start is None and not stack and stripped and not stripped.startswith("#"):
                 start_logical(line_number)
             continue
-        line_number = line_at(start)
-        col = start - offsets[line_number - 1] + 1
-        if kind == "comment":
+        start = match.start()
+        col = start - line_start + 1
+        if kind == "triple" or kind == "string":
+            value = match.group(0)
+            if "\n" in value:
+                line_number += value.count("\n")
+                line_start = start + value.rindex("\n") + 1
+        elif kind == "comment":
             comments.append((line_number, col, match.group(0)))
         elif kind == "bracket":
             char = match.group(0)
