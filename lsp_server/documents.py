@@ -37,7 +37,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
     """Parse, analyse and check `text` (runs on the analysis thread). With `state`, only the
     parts changed since the text `state` saw last are parsed and checked again."""
     from hypercode_lang.api import _sibling_modules
-    with _LOCK, _collector_paused():
+    with _LOCK:
         if state is None:
             document = Document(text, filename)
             _ = document.diagnostics  # checks run here, off the event loop
@@ -48,30 +48,6 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
             document.chunks = state.outline()
         document.raw = text
     return document
-
-
-_paused = 0
-_paused_lock = threading.Lock()
-
-
-class _collector_paused:
-    """No automatic garbage collection while a document is analysed: nearly everything it
-    allocates (the IR, the analysis) survives, so the young generations' passes over it are
-    pure cost (about 6 % of opening a 1 MB file). Cycles made meanwhile wait for the next
-    collection, at most a few seconds."""
-
-    def __enter__(self):
-        global _paused
-        with _paused_lock:
-            _paused += 1
-            gc.disable()
-
-    def __exit__(self, *_exc):
-        global _paused
-        with _paused_lock:
-            _paused -= 1
-            if not _paused:
-                gc.enable()
 
 
 def own(state: IncrementalDocument) -> None:
@@ -87,8 +63,7 @@ def warm_up() -> None:
 def warm(document: Document) -> None:
     """Compute the full analysis (references, rename, semantic tokens use it). Analysis reads
     only the IR, so it runs on its own thread and never holds up the next edit's diagnostics."""
-    with _collector_paused():
-        _ = document.analysis
+    _ = document.analysis
 
 
 def tune_gc() -> None:
