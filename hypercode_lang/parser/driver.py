@@ -191,17 +191,8 @@ class FastLALR:
                 if index in multiline and "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
-                token = _new_str(Token, value)
-                token.type = kind
-                token.start_pos = start
-                token.value = value
-                token.line = token_line
-                token.column = column
-                token.end_line = line
-                token.end_column = end - line_start + 1
-                token.end_pos = end
                 add_type(kind)
-                add_value(token)
+                add_value(_token(kind, value, start, token_line, column, line, end - line_start + 1, end))
             elif what == _LEFT_OUT:
                 add_type(kinds[index])
                 add_value(None)
