@@ -32,6 +32,8 @@ from lark.lexer import Token, UnlessCallback
 from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
+from .first_characters import dispatch_pattern
+
 _new_str = str.__new__
 
 #: Lark's pattern for the blanks the grammar ignores (`%ignore /[\t \f]+/`).
@@ -70,7 +72,9 @@ class FastLALR:
             raise NotHandled("terminals split over several regular expressions")
         pattern = scanner._mres[0]
         ignore = frozenset(lexer.ignore_types)
-        source = pattern.pattern + f"|(?P<{_OTHER}>[\\s\\S])"
+        alternatives, terminal_of = _by_first_character(pattern, lexer.terminals)
+        source = alternatives + f"|(?P<{_OTHER}>[\\s\\S])"
+        terminal_of[_OTHER] = _OTHER
         # Blanks between tokens are an ignored terminal of their own; no other terminal starts
         # with a blank, so matching them as a prefix of the next token gives the same tokens
         # with half the matches.
@@ -78,6 +82,7 @@ class FastLALR:
                for t in lexer.terminals):
             source = BLANKS[:-1] + "*(?:" + source + ")"
         self.pattern = re.compile(source, pattern.flags)
+        groups = {group: terminal_of[group] for group in self.pattern.groupindex}
         # NAME tokens that are keywords: Lark's UnlessCallback full-matches the keyword strings.
         self.retype: dict[str, dict[str, str]] = {}
         for name, callback in lexer.callback.items():
@@ -95,12 +100,12 @@ class FastLALR:
             raise NotHandled("a rule keeps a newline or an indent")
         self.tab_len = indenter.tab_len
         multiline = frozenset(lexer.newline_types)
-        self.multiline = frozenset(self.pattern.groupindex[name] for name in multiline
-                                   if name in self.pattern.groupindex)
+        self.multiline = frozenset(index for group, index in self.pattern.groupindex.items()
+                                   if groups[group] in multiline)
         kinds: list = [None] * (self.pattern.groups + 1)
         classes: list = [_SKIP] * (self.pattern.groups + 1)
-        for name, index in self.pattern.groupindex.items():
-            kinds[index] = name
+        for group, index in self.pattern.groupindex.items():
+            name = kinds[index] = groups[group]
             if name == _OTHER:
                 classes[index] = _OTHER_CHAR
             elif name in ignore:
@@ -117,7 +122,7 @@ class FastLALR:
                 classes[index] = _LEFT_OUT
             else:
                 classes[index] = _TOKEN
-        if any(name not in self.pattern.groupindex or classes[self.pattern.groupindex[name]] != _WORD
+        if any(name not in kinds or any(classes[index] != _WORD for index, kind in enumerate(kinds) if kind == name)
                for name in self.retype):
             raise NotHandled("keywords retyped from a terminal the lexer treats specially")
         self.keywords = [self.retype.get(name) for name in kinds]
@@ -312,6 +317,19 @@ class FastLALR:
             if callback is not None:
                 return top
             top = states[below][origin]
+
+
+def _by_first_character(pattern, terminals) -> tuple[str, dict[str, str]]:
+    """Lark's alternation of terminals grouped by first character (parser/first_characters.py),
+    with its group → terminal map; Lark's own alternation when it isn't the plain join of its
+    terminals this expects."""
+    regex_of = {terminal.name: terminal.pattern.to_regexp() for terminal in terminals}
+    order = [name for name, _ in sorted(pattern.groupindex.items(), key=lambda item: item[1])
+             if name in regex_of]
+    alternatives = [(name, regex_of[name]) for name in order]
+    if "|".join(f"(?P<{name}>{regex})" for name, regex in alternatives) != pattern.pattern:
+        return pattern.pattern, {name: name for name in pattern.groupindex}
+    return dispatch_pattern(alternatives, pattern.flags)
 
 
 def _token(kind: str, value: str, start: int, line: int, column: int, end_line: int, end_column: int,

@@ -123,3 +123,48 @@ def test_chunks_are_built_at_their_own_line():
     at_one, notes_at_one = engine.parse_chunk(text, 1)
     shift_locs(at_one, 6)
     assert at_one == program and [n.moved(6) for n in notes_at_one] == notes
+
+
+# ---------------------------------------------------------------- the lexer's first-character groups
+from hypercode_lang.parser import first_characters as fc  # noqa: E402
+
+
+def test_first_characters_of_each_kind_of_pattern():
+    assert fc.first_characters(r"ab") == {"a"}
+    assert fc.first_characters(r"[a-c_]x") == {"a", "b", "c", "_"}
+    assert fc.first_characters(r"x?y") == {"x", "y"}                   # an optional start
+    assert fc.first_characters(r"(?:0[xX]|\.\d)") == {"0", "."}
+    assert fc.first_characters(r"(?!=)=") == {"="}                     # a look-ahead takes none
+    assert fc.first_characters(r"é") == {fc.BEYOND_ASCII}
+    digits = fc.first_characters(r"\d")
+    assert digits == set("0123456789") | {fc.BEYOND_ASCII}             # str patterns: any digit
+    names = fc.first_characters(r"[^\W\d]\w*")
+    assert "_" in names and "a" in names and "1" not in names and fc.BEYOND_ASCII in names
+    assert fc.first_characters(r"[^#]") == fc.ANY_CHARACTER - {"#"}
+    # What can't be told, or could match nothing, may start anywhere.
+    assert fc.first_characters(r"(a)\1") == {"a"}
+    for unknown in (r"x*", r".y", r"(?i:ab)", r"(a)?\1", r"[unclosed"):
+        assert fc.first_characters(unknown) == fc.ANY_CHARACTER
+
+
+def _lark_tokens(pattern, text):
+    return [(m.lastgroup, m.span(m.lastgroup)) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("aZ_fFrRuUbxo019.e+-*/%=<>!:;,()[]{}~|&^@#\\'\"\n\t \x0cé٣")),
+               max_size=60))
+def test_the_grouped_lexer_finds_lark_s_tokens(text):
+    """The driver's grouped alternation matches the same terminal over the same span as Lark's
+    own alternation, at every token, on any text (including text no terminal matches). Blanks
+    are left out on both sides: the driver takes them as a prefix of the next token."""
+    engine = engine_module.engine()
+    lexer = engine.lark.parser.lexer.lexer
+    lark_pattern = lexer.scanner._mres[0]
+    import re
+    lark_own = re.compile(lark_pattern.pattern + r"|(?P<__DRIVER_OTHER>[\s\S])", lark_pattern.flags)
+    ours = engine.fast.pattern
+    kinds = engine.fast.kinds
+    expected = [(kind, span) for kind, span in _lark_tokens(lark_own, text) if kind != "__IGNORE_0"]
+    found = [(kinds[m.lastindex], m.span(m.lastindex)) for m in ours.finditer(text)]
+    assert [token for token in found if token[0] != "__IGNORE_0"] == expected
