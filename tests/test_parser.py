@@ -260,3 +260,36 @@ def test_the_parser_never_unpickles():
     for name in ("hypercode_lang.parser.engine", "hypercode_lang.parser.tables", "hypercode_lang.cache"):
         text = inspect.getsource(sys.modules[name])
         assert "import pickle" not in text and "cache=" not in text, name
+
+
+# ---------------------------------------------------------------- the scanner's one pass
+import re  # noqa: E402
+import time  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from hypercode_lang.parser import scanner  # noqa: E402
+
+_PREFIXED_QUOTE = re.compile(r"""(?:[rRuUfF]|[fF][rR]|[rR][fF])?["']""")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="rRuUfFbx_1 ", max_size=6), st.sampled_from(['"', "'"]))
+def test_a_string_starts_at_its_prefix_as_the_prefix_regex_finds_it(before, quote):
+    """The scanner reads a string's prefix back from its quote; that gives the start a regex
+    with the prefix in front of the quote finds, searching from the left."""
+    text = before + quote
+    assert scanner._string_start(text, len(text) - 1) == _PREFIXED_QUOTE.search(text).start()
+
+
+@pytest.mark.parametrize("tail", ["\\", "", "  # no newline at the end"])
+def test_a_long_line_is_scanned_in_linear_time(tail):
+    """The skip between interesting characters never restarts one character further on (a lone
+    backslash, or the end of the text without a newline, once made that quadratic)."""
+    text = "x = " + "a" * 400_000 + tail
+    started = time.process_time()
+    result = scanner.scan(text)
+    assert time.process_time() - started < 10      # quadratic would take hours
+    assert [(c.start, c.end) for c in result.chunks] == [(1, 1)]
+    assert result.comments == ([(1, 400_007, tail.strip())] if "#" in tail else [])

@@ -10,23 +10,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..diagnostics import Span, catalogue
+from ..diagnostics import Span, catalogue, closest
 from ..ir.tree import MAX_NESTING
 from ..language.keywords import CLAUSE_KEYWORDS, STATEMENT_START_WORDS
 
-_PREFIX = r"(?:[rRuUfF]|[fF][rR]|[rR][fF])?"
+# Only these characters can start what the scanner looks at (a string's quote, a comment, a
+# bracket, a line end); everything between them is skipped in one possessive run, so the regex
+# engine looks at each other character once. A string's prefix letters (r, u, f, fr, rf) are
+# read back from its quote (`_string_start`). A lone backslash and the end of the text match
+# too (and are ignored), so no attempt fails and is retried from the next character.
 _TOKEN = re.compile(
-    # The lookahead lets the regex engine skip characters that can't start any token quickly.
-    r"""(?=[rRuUfF"'#()\[\]{}\\\n])"""
-    rf'''(?:(?P<triple>{_PREFIX}(?:"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|'\'\'(?:[^'\\]|\\[\s\S]|'(?!''))*'\'\'))'''
-    rf'''|(?P<string>{_PREFIX}(?:"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*'))'''
-    rf'''|(?P<open_triple>{_PREFIX}(?:"""|'\'\'))'''
-    rf'''|(?P<open_string>{_PREFIX}["'])'''
+    r"""[^"'#()\[\]{}\\\n]*+"""
+    r'''(?:(?P<triple>"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|\'\'\'(?:[^'\\]|\\[\s\S]|'(?!''))*\'\'\')'''
+    r'''|(?P<string>"(?:[^"\\\n]|\\[\s\S])*"|'(?:[^'\\\n]|\\[\s\S])*')'''
+    r'''|(?P<open_triple>"""|\'\'\')'''
+    r'''|(?P<open_string>["'])'''
     r'''|(?P<comment>\#[^\n]*)'''
     r'''|(?P<bracket>[()\[\]{}])'''
     r'''|(?P<continuation>\\[ \t]*\n)'''
-    r'''|(?P<newline>\n))'''
+    r'''|(?P<newline>\n)'''
+    r'''|(?P<stray>\\)|(?P<end>\Z))'''
 )
+_STRING_PREFIXES = frozenset({"fr", "rf"})
+_PREFIX_LETTERS = frozenset("rRuUfF")
 _WORD = re.compile(r"[^\W\d]\w*")
 _ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?(?:[-+*/%]|//|\*\*)?=(?!=)")
 
@@ -147,17 +153,21 @@ def scan(text: str) -> Scan:
             if current_start is None and not stack and stripped and not stripped.startswith("#"):
                 start_logical(line_number)
             continue
-        start = match.start()
+        if kind == "stray" or kind == "end":
+            continue
+        start = match.start(kind)
+        if kind == "triple" or kind == "string" or kind == "open_string" or kind == "open_triple":
+            start = _string_start(text, start)
         col = start - line_start + 1
         if kind == "triple" or kind == "string":
-            value = match.group(0)
+            value = match.group(kind)
             if "\n" in value:
                 line_number += value.count("\n")
-                line_start = start + value.rindex("\n") + 1
+                line_start = match.start(kind) + value.rindex("\n") + 1
         elif kind == "comment":
-            comments.append((line_number, col, match.group(0)))
+            comments.append((line_number, col, match.group(kind)))
         elif kind == "bracket":
-            char = match.group(0)
+            char = match.group(kind)
             if char in CLOSER:
                 stack.append((char, line_number, col))
                 if len(stack) == MAX_NESTING + 1:  # once per bracket group, not per extra level
@@ -182,7 +192,7 @@ def scan(text: str) -> Scan:
             else:
                 stack.pop()
         elif kind in ("open_string", "open_triple"):
-            _report_unclosed_string(match, line_number, col, lines, text_of, edit_line, problems, stack)
+            _report_unclosed_string(text[start:match.end(kind)], line_number, col, text_of, edit_line, problems, stack)
             if kind == "open_triple":
                 # The rest of the file would be inside the string; stop scanning here.
                 break
@@ -209,10 +219,20 @@ def scan(text: str) -> Scan:
     return Scan(lines, logical, comments, _chunks(logical, len(lines)), problems, repaired)
 
 
-def _report_unclosed_string(match, line_number, col, lines, text_of, edit_line, problems, stack):
+def _string_start(text: str, quote_at: int) -> int:
+    """Where the string whose quote is at `quote_at` starts: at its prefix (r, u, f, fr, rf in
+    either case), as a regex trying `[rRuUfF]|[fF][rR]|[rR][fF]` before the quote from the
+    leftmost position would find it."""
+    if quote_at >= 2 and text[quote_at - 2:quote_at].lower() in _STRING_PREFIXES:
+        return quote_at - 2
+    if quote_at >= 1 and text[quote_at - 1] in _PREFIX_LETTERS:
+        return quote_at - 1
+    return quote_at
+
+
+def _report_unclosed_string(opener, line_number, col, text_of, edit_line, problems, stack):
     line_text = text_of(line_number)
     quote_start = col - 1
-    opener = match.group(0)
     quote = opener.lstrip("rRuUfF")
     rest = line_text[quote_start + len(opener):]
     # `print("hello)` — put the quote before the closers that belong to brackets opened earlier.
@@ -277,7 +297,6 @@ def _chunks(logical: list[LogicalLine], line_count: int) -> list[Chunk]:
 
 def _continues(item: LogicalLine) -> bool:
     """elif/else/except/finally (or a near miss like `esle:`) belong to the statement above."""
-    from ..diagnostics import closest
     word = item.first_word
     if word in CONTINUES_CHUNK:
         return True
