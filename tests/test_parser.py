@@ -293,3 +293,23 @@ def test_a_long_line_is_scanned_in_linear_time(tail):
     assert time.process_time() - started < 10      # quadratic would take hours
     assert [(c.start, c.end) for c in result.chunks] == [(1, 1)]
     assert result.comments == ([(1, 400_007, tail.strip())] if "#" in tail else [])
+
+
+def _nested(depth: int, shape: str):
+    """A chain of `depth` containers: node dicts ("n"), field dicts ("f") or lists ("l")."""
+    item = {"const": 1, "loc": [1, 1, 1, 2]}
+    for level in range(depth - 1):
+        kind = shape[level % len(shape)]
+        item = {"unary": item, "loc": [1, 1, 1, 2]} if kind == "n" else {"a": item, "b": 2} if kind == "f" else [item]
+    return item
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 140), st.text(alphabet="nfl", min_size=1, max_size=4))
+def test_the_quick_nesting_test_never_lets_through_what_too_deep_refuses(depth, shape):
+    from hypercode_lang.ir.tree import too_deep
+    from hypercode_lang.parser import _NODE_LIMIT, _within_limits
+    statement = _nested(depth, shape)
+    if _within_limits(statement):
+        assert too_deep(statement) is None
+    assert _within_limits(statement) == (depth <= _NODE_LIMIT)

@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError
 
 from ..diagnostics import Diagnostic, Span, catalogue
-from ..ir.tree import MAX_CONTAINER_DEPTH, MAX_NESTING, kind_of, too_deep
+from ..ir.tree import MAX_NESTING, kind_of, too_deep
 from .engine import engine
 from .scanner import scan
 
@@ -124,36 +124,27 @@ def _refuse_deep_nesting(statements: list, diagnostics: list, first_line: int = 
 _NODE_LIMIT = MAX_NESTING + 2        # too_deep's default limit
 
 
-def _nesting_within_limits(item, nodes: int = 0, containers: int = 0) -> bool:
-    """True when too_deep(item) would find nothing: its walk, counting the same way, but
-    recursive (never deeper than too_deep's limits) and so about twice as fast; too_deep itself
-    runs only for a statement that fails here, to say where. Parsing a big file calls this for
-    every statement."""
-    if isinstance(item, dict):
-        containers += 1
-        if len(item) == 1 or (len(item) == 2 and "loc" in item):
-            nodes += 1
-        if nodes > _NODE_LIMIT or containers > MAX_CONTAINER_DEPTH:
-            return False
-        for key, value in item.items():
-            if key != "loc" and isinstance(value, (dict, list)) \
-                    and not _nesting_within_limits(value, nodes, containers):
-                return False
-    elif isinstance(item, list):
-        containers += 1
-        if containers > MAX_CONTAINER_DEPTH:
-            return False
-        for value in item:
-            if isinstance(value, (dict, list)) and not _nesting_within_limits(value, nodes, containers):
-                return False
-    return True
-
-
 def _within_limits(statement: dict) -> bool:
+    """True when too_deep(statement) would find nothing, told cheaply: parsing a big file asks
+    this for every statement. too_deep itself runs only for a statement that fails here."""
     try:
-        return _nesting_within_limits(statement)
+        return _longest_chain(statement) <= _NODE_LIMIT
     except RecursionError:      # called from deep inside something else: too_deep decides
         return False
+
+
+def _longest_chain(item) -> int:
+    """The number of containers (dicts and lists, `loc` aside) on the longest chain down from
+    `item`. too_deep counts nodes (some of those dicts) against _NODE_LIMIT and containers
+    against MAX_CONTAINER_DEPTH, which is larger: a chain no longer than _NODE_LIMIT passes
+    both. Recursive, and counting nothing else, so it costs little per container."""
+    deepest = 0
+    for key, value in (item.items() if isinstance(item, dict) else enumerate(item)):
+        if key != "loc" and isinstance(value, (dict, list)):
+            length = _longest_chain(value)
+            if length > deepest:
+                deepest = length
+    return deepest + 1
 
 
 def shallow_stand_in(statement: dict) -> dict:
