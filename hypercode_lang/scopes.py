@@ -142,6 +142,14 @@ class Analysis(_ValueRecord):
     def unresolved(self) -> list[Occurrence]:
         return [o for o in self.occurrences if o.symbol is None and not o.is_definition]
 
+    def release(self) -> None:
+        """Break the scope ↔ symbol and scope ↔ child links, so that this analysis is freed as
+        soon as its last reader lets go of it, not at the next full collection (a big file's
+        analysis is tens of MB, and a server may run full collections only when idle). Only for
+        an analysis nothing reads afterwards."""
+        for scope in self.scopes:
+            scope.symbols, scope.children, scope.parent = {}, [], None
+
 
 def _inside(inner, outer) -> bool:
     return outer is None or ((outer[0], outer[1]) <= (inner[0], inner[1]) and (inner[2], inner[3]) <= (outer[2], outer[3]))

@@ -318,8 +318,9 @@ class _IncrementalChecker:
 
     def __init__(self):
         self.interface = None
-        # chunk text -> (start line, diagnostics, names mentioned)
-        self.cache: dict[str, tuple[int, list, frozenset]] = {}
+        # chunk text -> (start line, diagnostics, names mentioned). Tuples, not lists and sets: a
+        # big file has an entry per chunk, and most chunks have no diagnostics.
+        self.cache: dict[str, tuple[int, tuple, tuple]] = {}
         self.texts: list[str] = []
         self.full_checks = 0         # the whole module checked
         self.chunk_checks = 0        # single chunks checked against the others' stubs
@@ -341,7 +342,7 @@ class _IncrementalChecker:
             for i, chunk in enumerate(chunks):
                 if i not in recheck:
                     _start, found, names = self.cache[chunk.text]
-                    if names & changed or any(d.code == "HC1001" for d in found):
+                    if not changed.isdisjoint(names) or any(d.code == "HC1001" for d in found):
                         recheck.add(i)
             if len(recheck) > MAX_RECHECK_CHUNKS:
                 return self._full(chunks, filename, module_names)
@@ -353,6 +354,7 @@ class _IncrementalChecker:
             self.cache = {text: value for text, value in self.cache.items() if text in live}
         for index in sorted(recheck):
             self._check_chunk(chunks[index], analysis, filename, module_names)
+        analysis.release()
         self.texts = texts
         return self._collect(chunks)
 
@@ -362,8 +364,8 @@ class _IncrementalChecker:
         found = check_program({"hypercode": 2, "body": chunk.statements}, filename=filename,
                               module_names=module_names, analysis=mine)
         self.chunk_checks += 1
-        self.cache[chunk.text] = (chunk.start, [d for d in found if chunk.start <= d.span.line <= chunk.end],
-                                  frozenset(o.name for o in mine.occurrences))
+        self.cache[chunk.text] = (chunk.start, tuple(d for d in found if chunk.start <= d.span.line <= chunk.end),
+                                  tuple({o.name for o in mine.occurrences}))
 
     def _full(self, chunks, filename, module_names) -> list[Diagnostic]:
         from ..checker import check_program
@@ -377,6 +379,8 @@ class _IncrementalChecker:
         for occurrence in analysis.occurrences:
             if occurrence.loc and chunks:
                 names[max(0, bisect.bisect_right(starts, occurrence.loc[0]) - 1)].add(occurrence.name)
+        analysis.release()
+        del analysis
         # Each diagnostic to its chunk in one pass (a big file has many chunks and may have many
         # diagnostics: comparing every pair was quadratic).
         owned: list[list] = [[] for _ in chunks]
@@ -386,7 +390,7 @@ class _IncrementalChecker:
                 owned[index].append(d)
         self.cache = {}
         for chunk, mentioned, mine in zip(chunks, names, owned):
-            self.cache[chunk.text] = (chunk.start, mine, frozenset(mentioned))
+            self.cache[chunk.text] = (chunk.start, tuple(mine), tuple(mentioned))
         self.texts = [chunk.text for chunk in chunks]
         return self._collect(chunks)
 

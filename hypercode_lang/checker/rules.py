@@ -24,22 +24,24 @@ def check_rules(program: dict) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     # (statement list, in_function, in_loop, loc of the enclosing node for nodes without one)
     blocks = [(program.get("body") or [], False, False, None)]
-    expressions: list = []   # (node, loc of nearest enclosing node)
+    # (node, loc of nearest enclosing node): one statement's at a time, so a big file never
+    # holds every expression of the file here at once.
+    expressions: list = []
+    pop = expressions.pop
     while blocks:
         body, in_function, in_loop, outer = blocks.pop()
         for statement in body:
             _statement(statement, in_function, in_loop, outer, blocks, expressions, found)
-    pop = expressions.pop
-    while expressions:
-        expression, outer = pop()
-        # A plain name ({"var": name, "loc": …}) is half of all expressions: decided here.
-        if type(expression) is dict and len(expression) == 2 and "loc" in expression:
-            name = expression.get("var")
-            if name is not None:
-                if not is_name(name):
-                    _name(name, "name", expression["loc"] or outer, outer, found)
-                continue
-        _expression(expression, outer, expressions, found)
+            while expressions:
+                expression, outer_loc = pop()
+                # A plain name ({"var": name, "loc": …}) is half of all expressions: decided here.
+                if type(expression) is dict and len(expression) == 2 and "loc" in expression:
+                    name = expression.get("var")
+                    if name is not None:
+                        if not is_name(name):
+                            _name(name, "name", expression["loc"] or outer_loc, outer_loc, found)
+                        continue
+                _expression(expression, outer_loc, expressions, found)
     found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     return found
 
