@@ -88,7 +88,7 @@ def parse_chunk(text: str, first_line: int, *, private: bool = False) -> tuple[l
 def _parse_with_recovery(text: str, first_line: int) -> tuple[list, list]:
     """(statements, diagnostics) of one chunk, positioned in the file (the chunk starts on
     `first_line`); the IR is built there directly, so nothing is moved afterwards."""
-    lines = text.split("\n")
+    lines = None                # the chunk's lines, split only when something needs repairing
     diagnostics = []
     for _ in range(MAX_REPAIRS_PER_CHUNK):
         try:
@@ -96,6 +96,7 @@ def _parse_with_recovery(text: str, first_line: int) -> tuple[list, list]:
             return program["body"], diagnostics + notes
         except (UnexpectedInput, DedentError) as error:
             from . import recovery  # only needed when something is wrong
+            lines = lines if lines is not None else text.split("\n")
             repaired = recovery.repair(error, lines)    # in the chunk's own lines
             diagnostics.append(repaired.diagnostic.moved(first_line - 1))
             if repaired.lines == lines:
