@@ -107,10 +107,6 @@ def scan(text: str) -> Scan:
         edit_line(target, line_text[:insert_at] + closers + line_text[insert_at:])
         stack.clear()
 
-    def start_logical(line_number: int):
-        nonlocal current_start
-        current_start = line_number
-
     def end_logical(line_number: int):
         nonlocal current_start
         if current_start is None:
@@ -118,10 +114,9 @@ def scan(text: str) -> Scan:
         first = lines[current_start - 1]
         stripped = first.lstrip(" \t")
         word = _WORD.match(stripped)
-        code = _code_part(text_of(line_number)).rstrip()
+        code = _code_part(edits.get(line_number, lines[line_number - 1])).rstrip()
         logical.append(LogicalLine(current_start, line_number, len(first) - len(stripped),
-                                   word.group(0) if word and word.start() == 0 else "",
-                                   code.endswith(":"), stripped[:1]))
+                                   word.group(0) if word else "", code.endswith(":"), stripped[:1]))
         current_start = None
 
     # Tokens arrive in order: the line (and where it starts) move on at each newline, and past
@@ -129,7 +124,7 @@ def scan(text: str) -> Scan:
     line_number, line_start = 1, 0
     # The first line may start a logical line.
     if lines and lines[0].strip() and not lines[0].lstrip().startswith("#"):
-        start_logical(1)
+        current_start = 1
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "newline" or kind == "continuation":
@@ -150,8 +145,8 @@ def scan(text: str) -> Scan:
                         or _ASSIGNMENT.match(stripped)):
                     close_brackets_before(line_number)
                     end_logical(line_number - 1)
-            if current_start is None and not stack and stripped and not stripped.startswith("#"):
-                start_logical(line_number)
+            if current_start is None and not stack and stripped and stripped[0] != "#":
+                current_start = line_number
             continue
         if kind == "stray" or kind == "end":
             continue
