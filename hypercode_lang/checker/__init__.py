@@ -123,7 +123,7 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
             keywords = target.keyword_names()
             positional_names = target.positional_names()
             if target.any_keywords:
-                keywords = keywords + list(value["kwargs"])
+                keywords = (*keywords, *value["kwargs"])
         got = len(value["args"])
         filled = set(positional_names[:got]) if high is not None else set()
         problem = None

@@ -14,7 +14,7 @@ class Signature:
     module costs ~10 ms of start-up.)"""
 
     __slots__ = ("name", "params", "doc", "example", "keywords_only", "any_keywords", "positional_only",
-                 "min_varargs")
+                 "min_varargs", "_arity", "_positional", "_keywords")
 
     def __init__(self, name: str, params: tuple, doc: str, example: str, keywords_only: tuple = (),
                  any_keywords: bool = False, positional_only: int = 0, min_varargs: int = 0):
@@ -26,9 +26,15 @@ class Signature:
         self.any_keywords = any_keywords        # accepts any name=value (dict(a=1))
         self.positional_only = positional_only  # how many leading params can't be passed by name (Python's `/`)
         self.min_varargs = min_varargs          # fewest values `*values` takes (max() needs one)
+        # Worked out once: the checker asks for every call of a built-in in the file.
+        named = [p for p in params if p != VARARGS]
+        required = sum(1 for p in named if p[1] is REQUIRED)
+        self._arity = (required + min_varargs, None) if VARARGS in params else (required, len(named))
+        self._positional = tuple(p[0] for p in named)
+        self._keywords = self._positional[positional_only:] + tuple(k for k, _ in keywords_only)
 
     def _fields(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, name) for name in self.__slots__ if not name.startswith("_"))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Signature) and self._fields() == other._fields()
@@ -53,18 +59,14 @@ class Signature:
 
     def arity(self) -> tuple[int, int | None]:
         """(fewest, most) positional arguments; most is None for any number."""
-        named = [p for p in self.params if p != VARARGS]
-        required = sum(1 for p in named if p[1] is REQUIRED)
-        if VARARGS in self.params:
-            return required + self.min_varargs, None
-        return required, len(named)
+        return self._arity
 
-    def positional_names(self) -> list[str]:
-        return [p[0] for p in self.params if p != VARARGS]
+    def positional_names(self) -> tuple[str, ...]:
+        return self._positional
 
-    def keyword_names(self) -> list[str]:
+    def keyword_names(self) -> tuple[str, ...]:
         """Names a call may use as `name=value` (without `any_keywords`' free names)."""
-        return self.positional_names()[self.positional_only:] + [k for k, _ in self.keywords_only]
+        return self._keywords
 
     def vm_arity(self) -> tuple[int, int | None, tuple | None]:
         """(min, max, keyword names or None for any) — the VM's argument check."""
