@@ -160,6 +160,12 @@ def grammar_words(grammar: str) -> set[str]:
     return words
 
 
+def fixed_words() -> set[str]:
+    """Every word a grammar can say whatever the document: commands, numbers, the new-name
+    vocabulary, spelling."""
+    return grammar_words(command_grammar(asking=True)) | grammar_words(spell_grammar()) | all_literal_words()
+
+
 def all_literal_words() -> set[str]:
     found = set()
     for command in COMMANDS:
@@ -168,4 +174,4 @@ def all_literal_words() -> set[str]:
 
 
 __all__ = ["ANSWERS", "command_grammar", "spell_grammar", "name_phrases", "number_rules", "grammar_words",
-           "VOCABULARY", "PRONUNCIATIONS", "all_literal_words"]
+           "VOCABULARY", "PRONUNCIATIONS", "all_literal_words", "fixed_words"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pocketsphinx import Decoder
 
 from . import grammar as grammars
+from . import readings as rules
 from .dsp import TARGET_RATE
 
 # The live CMN after a few dozen commands in four voices through this very path (DSP, endpointer,
@@ -35,6 +36,19 @@ MAX_GRAMMARS = 8
 # N-best entries read for alternatives: mostly repeats of the best path, and each costs lattice
 # search time at the end of an utterance.
 NBEST = 6
+# Insertion penalties for a phone and a word (pocketsphinx's defaults are 1.0 and 0.65): lower
+# ones heard more of bench/voice.py right in en-gb and as much in en-us, and searched faster.
+PHONE_INSERTION = 0.5
+WORD_INSERTION = 0.2
+# When the beam-pruned search keeps no path through the grammar to its end ("Nothing heard"
+# although there was speech), the utterance is searched again with a wider word beam
+# (pocketsphinx's default is 7e-29), and the editor asks before acting on what it finds. Only
+# then: that beam on every utterance grows the lattice, and the N-best time with it (p95 end of
+# speech → command 240 ms for en-gb in bench/voice.py). The retry reads no N-best either, so it has
+# no confidence of its own: it is given a middling one, and always asked about.
+RETRY_WORD_BEAM = 1e-40
+RETRY_CONFIDENCE = 0.5
+RETRY_MAX_SECONDS = 10
 STT_TIMEOUT_SECONDS = 20.0
 
 
@@ -80,13 +94,38 @@ class Heard:
 def _load_decoder() -> Decoder:
     # bestpath=False: the lattice rescoring at the end of an utterance cost up to hundreds of ms
     # there (the latency that matters) and didn't improve accuracy on bench/voice.py.
-    decoder = Decoder(lm=None, samprate=TARGET_RATE, loglevel="FATAL", bestpath=False)
-    for word, variants in grammars.PRONUNCIATIONS.items():
-        for index, phones in enumerate(variants):
-            entry = word if index == 0 else f"{word}({index + 1})"
-            if decoder.lookup_word(entry) is None:
-                decoder.add_word(entry, phones, index == len(variants) - 1)
+    decoder = Decoder(lm=None, samprate=TARGET_RATE, loglevel="FATAL", bestpath=False,
+                      pip=PHONE_INSERTION, wip=WORD_INSERTION)
+    _add_readings(decoder, [(word, phones) for word, variants in grammars.PRONUNCIATIONS.items()
+                            for phones in variants if phones not in _readings(decoder, word)])
+    _add_rule_readings(decoder, grammars.fixed_words())
     return decoder
+
+
+def _entry(word: str, index: int) -> str:
+    """The dictionary's name for a word's reading: "word", then "word(2)", "word(3)", …"""
+    return word if index == 0 else f"{word}({index + 1})"
+
+
+def _readings(decoder: Decoder, word: str) -> list[str]:
+    readings: list[str] = []
+    while (phones := decoder.lookup_word(_entry(word, len(readings)))) is not None:
+        readings.append(phones)
+    return readings
+
+
+def _add_readings(decoder: Decoder, readings: list[tuple[str, str]]) -> None:
+    """Add (word, phones) readings after the word's existing ones; the search is rebuilt once."""
+    counts: dict[str, int] = {}
+    for index, (word, phones) in enumerate(readings):
+        counts.setdefault(word, len(_readings(decoder, word)))
+        decoder.add_word(_entry(word, counts[word]), phones, index == len(readings) - 1)
+        counts[word] += 1
+
+
+def _add_rule_readings(decoder: Decoder, words) -> None:
+    _add_readings(decoder, [(word, phones) for word in sorted(words)
+                            for phones in rules.extra_readings(word, _readings(decoder, word))])
 
 
 class Recognizer:
@@ -97,11 +136,15 @@ class Recognizer:
         self.decoder = _load_decoder()
         self.decoder.set_cmn(WARM_CMN)
         self._grammars: OrderedDict[tuple, str] = OrderedDict()
+        self._texts: dict[str, str] = {}          # search name → its JSGF, for the wider retry
+        self._widened: set[str] = set()           # searches whose wider copy is compiled
         self._names: tuple = ()
         self.mode = "command"
         self.asking = False
         self._active = None
         self._in_utterance = False
+        self._audio = bytearray()                  # this utterance, for the retry
+        self._cmn_at_start = WARM_CMN
         self._known = lambda word: self.decoder.lookup_word(word) is not None
 
     # ------------------------------------------------------------------ grammar
@@ -120,16 +163,25 @@ class Recognizer:
         search = self._grammars.get(key)
         if search is None:
             search = f"g{abs(hash(key))}"
-            text = grammars.spell_grammar(self._known) if self.mode == "spell" else \
-                grammars.command_grammar(self._names, self._known, asking=self.asking)
+            if self.mode == "spell":
+                text = grammars.spell_grammar(self._known)
+            else:
+                # The document's names get their extra readings before the grammar is compiled.
+                phrases = grammars.name_phrases(self._names, self._known)
+                _add_rule_readings(self.decoder, {word for phrase in phrases for word in phrase.split()})
+                text = grammars.command_grammar(self._names, self._known, asking=self.asking)
             self.decoder.add_jsgf_string(search, text)
             self._grammars[key] = search
+            self._texts[search] = text
             if len(self._grammars) > MAX_GRAMMARS:
                 _, old = self._grammars.popitem(last=False)
-                try:
-                    self.decoder.remove_search(old)
-                except (RuntimeError, KeyError):
-                    pass
+                self._texts.pop(old, None)
+                self._widened.discard(old)
+                for name in (old, _wider(old)):
+                    try:
+                        self.decoder.remove_search(name)
+                    except (RuntimeError, KeyError):
+                        pass
         else:
             self._grammars.move_to_end(key)
         return search
@@ -144,12 +196,16 @@ class Recognizer:
         if search != self._active:
             self.decoder.activate_search(search)
             self._active = search
+        self._cmn_at_start = self.decoder.get_cmn(False)
+        self._audio.clear()
         self.decoder.start_utt()
         self._in_utterance = True
 
     def feed(self, pcm: bytes) -> None:
         if self._in_utterance and pcm:
             self.decoder.process_raw(pcm, False, False)
+            if len(self._audio) < RETRY_MAX_SECONDS * TARGET_RATE * 2:
+                self._audio += pcm
 
     def partial(self) -> str:
         hyp = self.decoder.hyp() if self._in_utterance else None
@@ -162,8 +218,34 @@ class Recognizer:
         self._in_utterance = False
         hyp = self.decoder.hyp()
         if hyp is None or not hyp.hypstr.strip():
-            return Heard("", 0.0)
+            return self._search_wider()
         return _heard(self.decoder, hyp)
+
+    def _search_wider(self) -> Heard:
+        """The utterance searched again with `RETRY_WORD_BEAM`, from the same cepstral mean."""
+        if not self._audio or self._active not in self._texts:
+            return Heard("", 0.0)
+        wider = _wider(self._active)
+        if self._active not in self._widened:
+            default = self.decoder.config["wbeam"]
+            self.decoder.config["wbeam"] = RETRY_WORD_BEAM     # a search reads its beams when made
+            try:
+                self.decoder.add_jsgf_string(wider, self._texts[self._active])
+            finally:
+                self.decoder.config["wbeam"] = default
+            self._widened.add(self._active)
+        self.decoder.set_cmn(self._cmn_at_start)
+        self.decoder.activate_search(wider)
+        try:
+            self.decoder.start_utt()
+            self.decoder.process_raw(bytes(self._audio), False, False)
+            self.decoder.end_utt()
+            hyp = self.decoder.hyp()
+        finally:
+            self.decoder.activate_search(self._active)
+        if hyp is None or not hyp.hypstr.strip():
+            return Heard("", 0.0)
+        return Heard(hyp.hypstr, RETRY_CONFIDENCE, doubtful=True)
 
     def cancel(self) -> None:
         if self._in_utterance:
@@ -172,6 +254,10 @@ class Recognizer:
             except RuntimeError:
                 pass
             self._in_utterance = False
+
+
+def _wider(search: str) -> str:
+    return search + "-wider"
 
 
 def _heard(decoder: Decoder, hyp) -> Heard:

@@ -97,3 +97,27 @@ def test_yes_and_no_are_heard_only_while_asking():
 def test_a_new_name_is_one_word_more_often_than_two():
     rule = next(line for line in grammar.command_grammar(["width"]).splitlines() if line.startswith("<new> ="))
     assert rule == "<new> = /3/ <name> | /3/ <new_word> | /1/ <new_word> <new_word>;"
+
+
+@pytest.mark.parametrize("word, readings, extra", [
+    ("explain", ["IH K S P L EY N"], ["EH K S P L EY N"]),
+    ("expected", ["IH K S P EH K T AH D", "IH K S P EH K T IH D"], ["EH K S P EH K T AH D", "EH K S P EH K T IH D"]),
+    ("exact", ["IH G Z AE K T", "EH G Z AE K T"], []),          # the dictionary has both already
+    ("extra", ["EH K S T R AH"], []),                            # a full vowel stays as it is
+    ("fix", ["F IH K S"], []),
+])
+def test_a_reduced_ex_prefix_also_gets_its_full_vowel(word, readings, extra):
+    from hypercode_voice.readings import extra_readings
+    assert extra_readings(word, readings) == extra
+
+
+def test_the_dictionarys_readings_stay_first():
+    from hypercode_voice.recognizer import Recognizer, _readings
+    recognizer = Recognizer()
+    assert _readings(recognizer.decoder, "explain") == ["IH K S P L EY N", "EH K S P L EY N"]
+    assert _readings(recognizer.decoder, "dedent") == grammar.PRONUNCIATIONS["dedent"]
+    # A name's words get theirs when a grammar with the name is compiled.
+    recognizer.set_document(["expected_total"])
+    recognizer.prepare()
+    assert _readings(recognizer.decoder, "expected")[:2] == ["IH K S P EH K T AH D", "IH K S P EH K T IH D"]
+    assert _readings(recognizer.decoder, "expected")[2:] == ["EH K S P EH K T AH D", "EH K S P EH K T IH D"]

@@ -97,6 +97,21 @@ def test_a_search_without_a_lattice_is_not_a_crash():
     assert (heard.text, heard.confidence, heard.alternatives) == ("run program", 1.0, [])
 
 
+def test_when_the_search_keeps_no_path_a_wider_one_is_asked_about():
+    from hypercode_voice.recognizer import Recognizer
+    recognizer = Recognizer()
+    recognizer.set_document(["total_price"])
+    recognizer.begin()
+    recognizer.feed(synth.speak("run program", rate=16000))
+    recognizer.decoder.end_utt()                 # as if the first search had found nothing
+    recognizer._in_utterance = False
+    heard = recognizer._search_wider()
+    assert (heard.text, heard.unsure) == ("run program", True)
+    recognizer.begin()                          # and the next utterance uses the usual search
+    recognizer.feed(synth.speak("check program", rate=16000))
+    assert recognizer.finish().text == "check program"
+
+
 async def _say(text: str, voice: str = "en-us", speed: int = 150, rate: int = 48000, noise: bool = False):
     received = []
 
