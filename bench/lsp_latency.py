@@ -126,7 +126,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
         return float("nan"), float("nan")
 
 
-async def main(n_lines: int, rounds: int, large_mb: float, large_rounds: int = 3) -> str:
+async def main(n_lines: int, rounds: int, large_mb: float, large_rounds: int) -> str:
     table = await run_server(lambda bench: measure(bench, n_lines, rounds))
     if large_mb:
         opens = [await run_server(lambda bench: measure_large(bench, large_mb)) for _ in range(large_rounds)]
@@ -278,7 +278,7 @@ async def measure(bench: Bench, n_lines: int, rounds: int) -> str:
     return header + "\n\n" + "\n".join(rows) + "\n"
 
 
-async def measure_large(bench: Bench, megabytes: float) -> str:
+async def measure_large(bench: Bench, megabytes: float) -> dict:
     """Open a file of `megabytes` MB of valid code: time to its (correct) diagnostics, and memory."""
     client = bench.client
     folder = Path(tempfile.mkdtemp(prefix="hc-bench-large-"))
@@ -306,7 +306,7 @@ async def measure_large(bench: Bench, megabytes: float) -> str:
     client.exit(None)
     await client.stop()
     return {"size": len(text.encode()) / 1_000_000, "lines": lines, "wall": elapsed, "cpu": cpu,
-            "diagnostics": count["diagnostics"], "peak": peak, "base": base, "load": os.getloadavg()[0]}
+            "diagnostics": count["diagnostics"], "grown": peak - base, "base": base, "load": os.getloadavg()[0]}
 
 
 def large_table(opens: list[dict]) -> str:
@@ -320,8 +320,6 @@ def large_table(opens: list[dict]) -> str:
         spread = f" ({values[0]:.{digits}f}–{values[-1]:.{digits}f})" if len(values) > 1 else ""
         return f"{middle:.{digits}f}{unit}{spread}"
 
-    for o in opens:
-        o["grown"] = o["peak"] - o["base"]
     loads = ", ".join(f"{o['load']:.1f}" for o in opens)
     return (f"Large file: {size:.1f} MB ({first['lines']:,} lines) of valid code, nothing cut off; "
             f"{len(opens)} opens, each in a fresh server (load average {loads} at their ends).\n\n"

@@ -32,7 +32,8 @@ _TOKEN = re.compile(
     r'''|(?P<stray>\\)|(?P<end>\Z))'''
 )
 _STRING_PREFIXES = frozenset({"fr", "rf"})
-_PREFIX_LETTERS = frozenset("rRuUfF")
+_PREFIX_LETTERS = "rRuUfF"
+_STRINGS = frozenset({"triple", "string", "open_triple", "open_string"})
 _WORD = re.compile(r"[^\W\d]\w*")
 _ASSIGNMENT = re.compile(r"[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?(?:[-+*/%]|//|\*\*)?=(?!=)")
 
@@ -151,7 +152,7 @@ def scan(text: str) -> Scan:
         if kind == "stray" or kind == "end":
             continue
         start = match.start(kind)
-        if kind == "triple" or kind == "string" or kind == "open_string" or kind == "open_triple":
+        if kind in _STRINGS:
             start = _string_start(text, start)
         col = start - line_start + 1
         if kind == "triple" or kind == "string":
@@ -228,7 +229,7 @@ def _string_start(text: str, quote_at: int) -> int:
 def _report_unclosed_string(opener, line_number, col, text_of, edit_line, problems, stack):
     line_text = text_of(line_number)
     quote_start = col - 1
-    quote = opener.lstrip("rRuUfF")
+    quote = opener.lstrip(_PREFIX_LETTERS)
     rest = line_text[quote_start + len(opener):]
     # `print("hello)` — put the quote before the closers that belong to brackets opened earlier.
     open_before = sum(1 for _, b_line, _ in stack if b_line == line_number)
