@@ -33,11 +33,13 @@ def check(source: str, filename: str | None = None, *, parsed: "ParseResult | No
     """Every diagnostic for `source`: syntax errors first found by the parser, then the checker's.
     `module_names` (the importable siblings) is looked up from `filename` when not given."""
     from .checker import check_program
-    parsed = parsed or parse(source, filename)
-    diagnostics = list(parsed.diagnostics)
-    if module_names is None:
-        module_names = _sibling_modules(filename)
-    diagnostics.extend(check_program(parsed.program, filename=filename, module_names=module_names))
+    from .collector import collector_paused
+    with collector_paused():
+        parsed = parsed or parse(source, filename)
+        diagnostics = list(parsed.diagnostics)
+        if module_names is None:
+            module_names = _sibling_modules(filename)
+        diagnostics.extend(check_program(parsed.program, filename=filename, module_names=module_names))
     diagnostics.sort(key=lambda d: (d.span.line, d.span.col, d.code))
     return diagnostics
 

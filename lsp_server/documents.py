@@ -18,6 +18,7 @@ from pygls.uris import to_fs_path
 
 from hypercode_lang.analysis.document import Document
 from hypercode_lang.analysis.incremental import IncrementalDocument
+from hypercode_lang.collector import collector_paused
 from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from .workspace import read_unopened
@@ -37,7 +38,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
     """Parse, analyse and check `text` (runs on the analysis thread). With `state`, only the
     parts changed since the text `state` saw last are parsed and checked again."""
     from hypercode_lang.api import _sibling_modules
-    with _LOCK:
+    with _LOCK, collector_paused():
         if state is None:
             document = Document(text, filename)
             _ = document.diagnostics  # checks run here, off the event loop
@@ -51,7 +52,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
 
 
 def own(state: IncrementalDocument) -> None:
-    with _LOCK:
+    with _LOCK, collector_paused():
         state.own_all()
 
 
@@ -63,7 +64,8 @@ def warm_up() -> None:
 def warm(document: Document) -> None:
     """Compute the full analysis (references, rename, semantic tokens use it). Analysis reads
     only the IR, so it runs on its own thread and never holds up the next edit's diagnostics."""
-    _ = document.analysis
+    with collector_paused():
+        _ = document.analysis
 
 
 def tune_gc() -> None:
