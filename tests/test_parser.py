@@ -296,11 +296,12 @@ def test_a_long_line_is_scanned_in_linear_time(tail):
 
 
 def _nested(depth: int, shape: str):
-    """A chain of `depth` containers: node dicts ("n"), field dicts ("f") or lists ("l")."""
-    item = {"const": 1, "loc": [1, 1, 1, 2]}
+    """A chain of `depth` containers: node dicts ("n"), field dicts ("f") or lists ("l"). No
+    `loc`s: a made-up one would not span the node's text, as the parser's do."""
+    item = {"const": 1}
     for level in range(depth - 1):
         kind = shape[level % len(shape)]
-        item = {"unary": item, "loc": [1, 1, 1, 2]} if kind == "n" else {"a": item, "b": 2} if kind == "f" else [item]
+        item = {"unary": item} if kind == "n" else {"a": item, "b": 2} if kind == "f" else [item]
     return item
 
 
@@ -313,3 +314,74 @@ def test_the_quick_nesting_test_never_lets_through_what_too_deep_refuses(depth, 
     if _within_limits(statement):
         assert too_deep(statement) is None
     assert _within_limits(statement) == (depth <= _NODE_LIMIT)
+
+
+def _chain(item) -> int:
+    """The exact longest chain of containers down from `item` (`loc` aside)."""
+    children = [v for k, v in item.items() if k != "loc"] if isinstance(item, dict) else item
+    return 1 + max((_chain(c) for c in children if isinstance(c, (dict, list))), default=0)
+
+
+def _assert_one_line_nodes_within_their_bound(tree) -> int:
+    """Every node the parser wrote on one line holds no longer chain than _line_bound of its
+    length (what lets the nesting test skip walking it). Returns how many were checked."""
+    from hypercode_lang.parser import _line_bound
+    checked = 0
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            loc = item.get("loc")
+            if loc and loc[0] == loc[2]:
+                assert _chain(item) <= _line_bound(loc[3] - loc[1]), (item, loc)
+                checked += 1
+            stack.extend(v for k, v in item.items() if k != "loc")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return checked
+
+
+# Each construct that adds a level of nesting on one line ({} is what it holds).
+_LEVELS = ["-{}", "+{}", "not {}", "{}+y", "y-{}", "{}*y", "{}**y", "{}%y", "{}==y", "{}<y",
+           "{} and y", "{} or y", "{} in y", "({})", "[{}]", "({},)", "{{{}: 1}}", "f({})",
+           "f(k={})", "({})()", "({}).a", "({})[0]", "({})[1:2]", "{} if y else z",
+           "[{} for q in y]", "[q for q in y if {}]", "f'{{{}}}'"]
+_STATEMENTS = ["v = {}", "v, w = {}, 1", "print({})", "v += {}", "assert {}", "def g():\n    return {}",
+               "for q in {}:\n    pass", "if {}:\n    pass"]
+
+
+@pytest.mark.parametrize("level", _LEVELS)
+def test_every_one_line_node_holds_no_more_nesting_than_its_length_allows(level):
+    for depth in range(1, 31):
+        expression = "x"
+        for _ in range(depth):
+            expression = level.format(expression)
+        for statement in _STATEMENTS:
+            result = parse(statement.format(expression) + "\n")
+            assert not result.diagnostics or (depth > 1 and level.startswith("f'")), result.diagnostics
+            if not result.diagnostics:     # an f-string in an f-string reuses its quotes: not this test
+                _assert_one_line_nodes_within_their_bound(result.program)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LEVELS), min_size=1, max_size=30), st.sampled_from(_STATEMENTS))
+def test_mixed_one_line_nesting_holds_no_more_than_its_length_allows(levels, statement):
+    expression = "x"
+    for level in levels:
+        expression = level.format(f"({expression})")    # brackets: any mix is then valid
+    result = parse(statement.format(expression) + "\n")
+    assert not result.diagnostics or levels.count("f'{{{}}}'") > 1
+    if not result.diagnostics:
+        assert _assert_one_line_nodes_within_their_bound(result.program) > 0
+
+
+def test_the_one_line_bound_holds_on_every_program_in_the_repository():
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in sorted(root.glob("**/*.hc")):
+        if ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")     # a few are deliberately not UTF-8
+        checked += _assert_one_line_nodes_within_their_bound(parse(text).program)
+    assert checked > 5000

@@ -129,23 +129,39 @@ def _within_limits(statement: dict) -> bool:
     """True when too_deep(statement) would find nothing, told cheaply: parsing a big file asks
     this for every statement. too_deep itself runs only for a statement that fails here."""
     try:
-        return _longest_chain(statement) <= _NODE_LIMIT
+        return _fits(statement, _NODE_LIMIT)
     except RecursionError:      # called from deep inside something else: too_deep decides
         return False
 
 
-def _longest_chain(item) -> int:
-    """The number of containers (dicts and lists, `loc` aside) on the longest chain down from
-    `item`. too_deep counts nodes (some of those dicts) against _NODE_LIMIT and containers
-    against MAX_CONTAINER_DEPTH, which is larger: a chain no longer than _NODE_LIMIT passes
-    both. Recursive, and counting nothing else, so it costs little per container."""
-    deepest = 0
-    for key, value in (item.items() if isinstance(item, dict) else enumerate(item)):
-        if key != "loc" and isinstance(value, (dict, list)):
-            length = _longest_chain(value)
-            if length > deepest:
-                deepest = length
-    return deepest + 1
+def _line_bound(length: int) -> int:
+    """The most containers on a chain down from a node the parser built from `length` characters
+    of one line: each level of nesting is written with at least one character and holds at most
+    two containers per character (`-x` is {"unop": {"op": …, "operand": x}}), plus a statement's
+    few wrappers (tests/test_parser.py checks this on generated and real programs)."""
+    return 2 * length + 8
+
+
+def _fits(item, room: int) -> bool:
+    """Whether every chain of containers (dicts and lists, `loc` aside) down from `item` is at
+    most `room` long. too_deep counts nodes (some of those dicts) against _NODE_LIMIT and
+    containers against MAX_CONTAINER_DEPTH, which is larger: a chain no longer than _NODE_LIMIT
+    passes both. A node the parser wrote on one short line fits by its length alone (its `loc`
+    is the parser's, so it spans all of the node's text): most of a file is never walked."""
+    if room <= 0:
+        return False
+    loc = None
+    if type(item) is dict:
+        loc = item.get("loc")
+        if loc is not None and loc[0] == loc[2] and _line_bound(loc[3] - loc[1]) <= room:
+            return True
+        children = item.values()
+    else:
+        children = item
+    for child in children:
+        if (type(child) is dict or type(child) is list) and child is not loc and not _fits(child, room - 1):
+            return False
+    return True
 
 
 def shallow_stand_in(statement: dict) -> dict:
