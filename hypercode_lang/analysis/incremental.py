@@ -376,9 +376,18 @@ class _IncrementalChecker:
         self.interface = _interface(analysis, module_names)   # def bodies never bind module names
         starts = [chunk.start for chunk in chunks]
         names: list[set] = [set() for _ in chunks]
-        for occurrence in analysis.occurrences:
-            if occurrence.loc and chunks:
-                names[max(0, bisect.bisect_right(starts, occurrence.loc[0]) - 1)].add(occurrence.name)
+        # Occurrences come chunk by chunk (the analysis walks the file in order, twice): look a
+        # chunk up only when a name is outside the last one's lines.
+        index, first, last = 0, 1, 0
+        for occurrence in analysis.occurrences if chunks else ():
+            loc = occurrence.loc
+            if not loc:
+                continue
+            if not first <= loc[0] <= last:
+                index = max(0, bisect.bisect_right(starts, loc[0]) - 1)
+                first = starts[index] if loc[0] >= starts[0] else loc[0]
+                last = starts[index + 1] - 1 if index + 1 < len(starts) else float("inf")
+            names[index].add(occurrence.name)
         analysis.release()
         del analysis
         # Each diagnostic to its chunk in one pass (a big file has many chunks and may have many
