@@ -12,8 +12,9 @@ until the server publishes diagnostics for that version:
 
 Also: open → first diagnostics, hover and completion after an edit, the server's memory, and
 (with --large-mb) open → diagnostics and peak memory for a file of that many megabytes, each
-round in a fresh server (this shared machine's CPU time varies by a third from run to run: the
-table gives the median and the range).
+round in a fresh server, beside python3's own `ast.parse` and `compile` of the same text (this
+shared machine's speed drifts by a third from run to run and more between days: the table gives
+the median and the range, and the ratio to the peer, which carries over).
 Prints a markdown table per edit kind and writes it to bench/LSP_RESULTS.md. Not a test:
 numbers vary by machine.
 """
