@@ -385,3 +385,29 @@ def test_the_one_line_bound_holds_on_every_program_in_the_repository():
         text = path.read_bytes().decode("utf-8", "replace")     # a few are deliberately not UTF-8
         checked += _assert_one_line_nodes_within_their_bound(parse(text).program)
     assert checked > 5000
+
+
+# ---------------------------------------------------------------- f-string fields that are names
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.sampled_from(sorted(__import__("hypercode_lang.language.keywords", fromlist=["x"]).HARD_KEYWORDS)
+                                 + ["print", "_", "__x", "café", "x1", "1x", " x", "x ", "a.b", "a b", ""]),
+                 st.text(alphabet="abcXYZ_019 .é", min_size=1, max_size=8)),
+       st.integers(1, 500), st.integers(1, 80))
+def test_a_field_that_is_a_name_gets_the_node_a_parse_would_build(text, line, col):
+    from hypercode_lang.parser.engine import engine
+    fast = engine().plain_name_field(text, line, col)
+    if fast is not None:
+        assert fast == engine().parse_fragment(text, line, col)
+        assert text.isidentifier() and text.isascii()
+
+
+def test_fstring_fields_with_names_and_expressions_keep_their_places():
+    source = 'x = 1\ny = f"{x} and {x + 1} and {x!r:>4} and {True} and {None}"\n'
+    (_assign, second) = parse(source).program["body"]
+    parts = second["assign"]["value"]["fstring"]
+    values = [p["value"] for p in parts if isinstance(p, dict)]
+    assert values[0] == {"var": "x", "loc": [2, 8, 2, 9]}
+    assert values[1]["binop"]["left"] == {"var": "x", "loc": [2, 16, 2, 17]}
+    assert values[2] == {"var": "x", "loc": [2, 28, 2, 29]}
+    assert values[3]["const"] is True and values[4]["const"] is None

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from sys import intern
 
 from lark.exceptions import LarkError
 from lark.indenter import PythonIndenter
 
 from ..diagnostics import Span, catalogue
+from ..language.keywords import HARD_KEYWORDS
 
 from . import tables
 from .build import IRBuilder
@@ -32,6 +34,10 @@ class Engine:
         self.pending: list = []
         runtime = dict(postlex=Indenter(), transformer=self.builder)
         self.lark = tables.load(**runtime) or tables.build(**tables.lark_options(), **runtime)
+        # Every word the lexer would not read as a plain name: the language's keywords and any
+        # word the grammar spells out as a terminal of its own.
+        self.words = HARD_KEYWORDS | {t.pattern.value for t in self.lark.terminals
+                                      if t.pattern.type == "str" and t.pattern.value.isidentifier()}
         try:
             self.fast: FastLALR | None = FastLALR(self.lark)
         except NotHandled:      # a Lark whose internals moved: every parse goes through Lark
@@ -69,9 +75,19 @@ class Engine:
         return self.lark.parse("\n" * (first_line - 1) + text, start=start)
 
     def defer_fragment(self, text: str, line: int, col: int) -> dict:
+        name = self.plain_name_field(text, line, col)
+        if name is not None:
+            return name
         placeholder = {"const": "", "loc": [line, col, line, col + len(text)]}
         self.pending.append((placeholder, text, line, col))
         return placeholder
+
+    def plain_name_field(self, text: str, line: int, col: int) -> dict | None:
+        """The node of an f-string field that is just a name (`{count}`, most fields are), as
+        parse_fragment would build it, without parsing; None for any other field."""
+        if text.isascii() and text.isidentifier() and text not in self.words:
+            return {"var": intern(text), "loc": [line, col, line, col + len(text)]}
+        return None
 
     def parse_fragment(self, text: str, line: int, col: int) -> dict:
         """Parse an f-string field's expression found at (line, col) of the enclosing source."""
