@@ -125,6 +125,12 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
             if target.any_keywords:
                 keywords = (*keywords, *value["kwargs"])
         got = len(value["args"])
+        if high is not None and not value["kwargs"]:
+            # The common call, positional arguments only: a count is all there is to check.
+            if not low <= got <= high:
+                found.append(catalogue.diagnostic("HC1003", call["loc"], func=name, expected=_expected(low, high),
+                                                  got=got, keyword=None))
+            continue
         filled = set(positional_names[:got]) if high is not None else set()
         problem = None
         for keyword, argument in value["kwargs"].items():

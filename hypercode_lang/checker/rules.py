@@ -34,12 +34,15 @@ def check_rules(program: dict) -> list[Diagnostic]:
             _statement(statement, in_function, in_loop, outer, blocks, expressions, found)
             while expressions:
                 expression, outer_loc = pop()
-                # A plain name ({"var": name, "loc": …}) is half of all expressions: decided here.
+                # Plain names ({"var": name, "loc": …}) are half of all expressions, and constants
+                # many of the rest: both are decided here.
                 if type(expression) is dict and len(expression) == 2 and "loc" in expression:
                     name = expression.get("var")
                     if name is not None:
                         if not is_name(name):
                             _name(name, "name", expression["loc"] or outer_loc, outer_loc, found)
+                        continue
+                    if "const" in expression:
                         continue
                 _expression(expression, outer_loc, expressions, found)
     found.sort(key=lambda d: (d.span.line, d.span.col, d.code))
