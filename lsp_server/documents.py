@@ -18,7 +18,7 @@ from pygls.uris import to_fs_path
 
 from hypercode_lang.analysis.document import Document
 from hypercode_lang.analysis.incremental import IncrementalDocument
-from hypercode_lang.collector import collector_paused
+from hypercode_lang.collector import collect_everything, collector_paused
 from hypercode_lang.diagnostics.catalogue import editor_message as say
 
 from .workspace import read_unopened
@@ -38,7 +38,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
     """Parse, analyse and check `text` (runs on the analysis thread). With `state`, only the
     parts changed since the text `state` saw last are parsed and checked again."""
     from hypercode_lang.api import _sibling_modules
-    with _LOCK, collector_paused():
+    with _LOCK, collector_paused(freeze=True):     # collected when idle: DocumentStore
         if state is None:
             document = Document(text, filename)
             _ = document.diagnostics  # checks run here, off the event loop
@@ -52,7 +52,7 @@ def build_document(text: str, filename: str | None, state: IncrementalDocument |
 
 
 def own(state: IncrementalDocument) -> None:
-    with _LOCK, collector_paused():
+    with _LOCK, collector_paused(freeze=True):
         state.own_all()
 
 
@@ -64,14 +64,15 @@ def warm_up() -> None:
 def warm(document: Document) -> None:
     """Compute the full analysis (references, rename, semantic tokens use it). Analysis reads
     only the IR, so it runs on its own thread and never holds up the next edit's diagnostics."""
-    with collector_paused():
+    with collector_paused(freeze=True):
         _ = document.analysis
 
 
 def tune_gc() -> None:
     """A document's IR is hundreds of thousands of small objects. Python's automatic full
     collection would walk them all (100 ms or more) at random moments while someone types;
-    instead the oldest generation is collected when the server is idle (`DocumentStore`)."""
+    instead the oldest generation is collected when the server is idle (`DocumentStore`), and
+    what a build makes is frozen until then (`build_document`)."""
     young, middle, _old = gc.get_threshold()
     gc.set_threshold(max(young, 5_000), middle, 1_000_000)
 
@@ -144,12 +145,16 @@ class DocumentStore:
             state = self.states.get(uri)
             if state is not None and not getattr(state, "owned_once", False):
                 state.owned_once = True
-                asyncio.get_running_loop().run_in_executor(_EXECUTOR, own, state)
+                copied = asyncio.get_running_loop().run_in_executor(_EXECUTOR, own, state)
+                copied.add_done_callback(lambda _: self._collect_when_idle())
 
     def _collect_when_idle(self) -> None:
+        """A full collection once the server has had nothing to do for IDLE_COLLECT_SECONDS:
+        every build pauses the collector and freezes what it made (hypercode_lang/collector.py),
+        so this is where it is all collected."""
         if self.idle_timer is not None:
             self.idle_timer.cancel()
-        self.idle_timer = asyncio.get_running_loop().call_later(IDLE_COLLECT_SECONDS, gc.collect)
+        self.idle_timer = asyncio.get_running_loop().call_later(IDLE_COLLECT_SECONDS, collect_everything)
 
     async def current(self, uri: str) -> Document | None:
         text = self.text(uri)
@@ -174,6 +179,7 @@ class DocumentStore:
         pending = self.pending[uri] = _Pending(text, self.version(uri), future)
 
         def done(fut: asyncio.Future) -> None:
+            self._collect_when_idle()
             if self.pending.get(uri) is pending:
                 del self.pending[uri]
             if fut.cancelled() or fut.exception() is not None:
@@ -188,6 +194,7 @@ class DocumentStore:
         document = await self.current(uri)
         if document is not None and "analysis" not in document.__dict__:
             await asyncio.get_running_loop().run_in_executor(_FULL_ANALYSIS, warm, document)
+            self._collect_when_idle()
         return document
 
     def closed(self, uri: str) -> None:

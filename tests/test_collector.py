@@ -1,5 +1,6 @@
 """collector_paused: the cyclic collector is off inside, back on after the last overlapping
-pause ends, and left off when it was off before."""
+pause ends, and left off when it was off before; with freeze, what was built waits for
+collect_everything."""
 
 import gc
 import threading
@@ -62,3 +63,33 @@ def test_collection_off_before_stays_off_and_an_error_still_ends_the_pause():
         with collector_paused():
             1 / 0
     assert gc.isenabled()
+
+
+def _cycle():
+    a = {}
+    a["self"] = a
+    return a
+
+
+def test_a_freezing_pause_hides_what_it_built_until_everything_is_collected():
+    from hypercode_lang.collector import collect_everything
+    gc.collect()
+    try:
+        with collector_paused(freeze=True):
+            garbage = _cycle()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_count()[0] < 50        # the next young collection won't walk the build
+        del garbage
+        gc.collect()
+        assert gc.get_freeze_count() > 0     # an ordinary collection leaves frozen objects alone
+        assert collect_everything() >= 1     # the cycle, found at last
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_plain_pause_freezes_nothing():
+    gc.unfreeze()
+    with collector_paused():
+        _cycle()
+    assert gc.get_freeze_count() == 0
