@@ -12,10 +12,16 @@ def kind_of(node: dict) -> str:
     return ""
 
 
+#: The statements that hold statement lists (see statement_blocks).
+BLOCK_STATEMENTS = frozenset({"if", "while", "for", "def", "try", "match"})
+
+
 def statement_blocks(statement: dict, *, into_defs: bool = True) -> list[list]:
     """The statement lists nested directly in `statement` (bodies, else/except/finally blocks,
     case bodies; a def's body unless `into_defs` is False)."""
     kind = kind_of(statement)
+    if kind not in BLOCK_STATEMENTS:
+        return []
     value = statement[kind]
     if kind in ("if", "while", "for"):
         return [value["body"], value["orelse"]]
@@ -35,8 +41,13 @@ def all_statements(body: list):
     while stack:
         statement = stack.pop()
         yield statement
-        for block in reversed(statement_blocks(statement)):
-            stack.extend(reversed(block))
+        kind = ""
+        for kind in statement:          # kind_of, inline: most statements hold no blocks
+            if kind != "loc":
+                break
+        if kind in BLOCK_STATEMENTS:
+            for block in reversed(statement_blocks(statement)):
+                stack.extend(reversed(block))
 
 
 # Every later stage (checker, compiler, formatter, JIT, JSON, schema) walks the IR recursively, so

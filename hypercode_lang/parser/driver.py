@@ -380,8 +380,8 @@ class _Compiler:
             if not single:
                 return target
         source = ["def callback(c):"]
-        if parts is None:
-            source.append("    f = c")
+        if parts is None or parts == [("items", list(range(len(rule.expansion))))]:
+            source.append("    f = c")        # every child, in order: the driver's list is fresh
         else:
             first, *rest = parts or [("items", [])]
             if first[0] == "splice":
