@@ -385,7 +385,7 @@ class _IncrementalChecker:
                 continue
             if not first <= loc[0] <= last:
                 index = max(0, bisect.bisect_right(starts, loc[0]) - 1)
-                first = starts[index] if loc[0] >= starts[0] else loc[0]
+                first = starts[index] if index else 1
                 last = starts[index + 1] - 1 if index + 1 < len(starts) else float("inf")
             names[index].add(occurrence.name)
         analysis.release()

@@ -137,7 +137,7 @@ def _within_limits(statement: dict) -> bool:
 def _line_bound(length: int) -> int:
     """The most containers on a chain down from a node the parser built from `length` characters
     of one line: each level of nesting is written with at least one character and holds at most
-    two containers per character (`-x` is {"unop": {"op": …, "operand": x}}), plus a statement's
+    two containers per character (`-x` is {"unary": {"op": …, "operand": x}}), plus a statement's
     few wrappers (tests/test_parser.py checks this on generated and real programs)."""
     return 2 * length + 8
 
