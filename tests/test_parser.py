@@ -153,9 +153,24 @@ def test_recovery_keeps_parsing_inside_blocks():
     "X = [1, 2]\nY = [3]\nprint([(a, b) for a in X for b in Y])\n",
     "X = [[1], [2]]\nprint([y for row in X for y in row if y > 1])\n",
     "x = 1\ny = x++\nprint(y)\n",
+    "x = [1]\nx._y = 2\nprint(x)\n",
+    "x = [1]\nx.size, y = 2, 3\nprint(x, y)\n",
+    "x = [1]\n(x._y, z) = 2, 3\nprint(x, z)\n",
 ])
 def test_one_mistake_gives_exactly_one_diagnostic(source):
     assert [d.code for d in hc.check(source, "main.hc")] == ["HC0009"]
+
+
+@pytest.mark.parametrize("source", ["x = [1]\nprint(x._z)\n", "print('a'._z)\n", "import math\nprint(math._z)\n",
+                                    "def f(v):\n    return v._z\n"])
+def test_a_private_attribute_is_one_hc2006_whatever_the_value(source):
+    (diagnostic,) = hc.check(source, "main.hc")
+    assert diagnostic.code == "HC2006" and diagnostic.params["name"] == "_z"
+
+
+def test_what_an_attribute_target_reads_is_still_checked():
+    source = "x = [1]\nx._a.b = 2\nprint(x)\n"
+    assert [(d.code, d.params.get("name")) for d in hc.check(source)] == [("HC0009", None), ("HC2006", "_a")]
 
 
 def test_an_annotated_def_keeps_its_arity():

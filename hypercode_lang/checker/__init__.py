@@ -172,6 +172,8 @@ def _attributes(analysis: Analysis) -> list[Diagnostic]:
     for node, scope in analysis.attributes:
         value = node["attr"]
         name = value["name"]
+        if isinstance(name, str) and name.startswith("_"):
+            continue        # rules.py's HC2006 already: nothing of that shape is reachable
         receiver = value["value"]
         receiver_type = infer_type(receiver, scope)
         if receiver_type == "module" and kind_of(receiver) == "var" and receiver["var"] == "math":

@@ -104,12 +104,34 @@ def _statement(statement: dict, in_function: bool, in_loop: bool, outer, blocks:
                 expressions.append((case["guard"], case_loc))
             blocks.append((case["body"], in_function, in_loop, case_loc))
     # The expressions a statement holds directly (bodies were queued above).
-    if isinstance(STATEMENTS.get(kind), dict) and isinstance(value, dict):
+    fields = STATEMENTS.get(kind)
+    if isinstance(fields, dict) and isinstance(value, dict):
         for field, item in value.items():
             if field not in ("body", "orelse", "finally", "handlers", "cases", "op"):
-                expressions.append((item, loc))
+                expressions.append((_read_by_target(item) if fields.get(field) in _TARGET else item, loc))
     elif value is not None:
         expressions.append((value, loc))
+
+
+_TARGET = ("T", "T*")      # how ir/nodes.py declares a field that is assigned to
+
+
+def _read_by_target(target):
+    """What an assignment target reads, for the rules. An attribute as a target is already the
+    parser's one HC0009 (and IR's schema refuses it), so only the value it belongs to is looked
+    at: `x._y = 2` is one mistake, not also a private attribute."""
+    if type(target) is list:
+        return [_read_by_target(item) for item in target]
+    if type(target) is not dict or "var" in target:
+        return target
+    attribute = target.get("attr")
+    if type(attribute) is dict:
+        return attribute.get("value")
+    for kind in ("tuple", "list"):
+        items = target.get(kind)
+        if type(items) is list:
+            return {**target, kind: _read_by_target(items)}
+    return target
 
 
 def _params(params: list, loc, found: list, expressions: list) -> None:
