@@ -141,7 +141,6 @@ class DocumentStore:
             return
         if document is not None and document.raw == self.text(uri):
             on_ready(uri, document)
-            self._collect_when_idle()
             state = self.states.get(uri)
             if state is not None and not getattr(state, "owned_once", False):
                 state.owned_once = True

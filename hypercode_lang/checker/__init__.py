@@ -125,29 +125,28 @@ def _calls(analysis: Analysis) -> list[Diagnostic]:
             if target.any_keywords:
                 keywords = (*keywords, *value["kwargs"])
         got = len(value["args"])
+        problem = None
         if high is not None and not value["kwargs"]:
             # The common call, positional arguments only: a count is all there is to check.
-            if not low <= got <= high:
+            wrong_count = not low <= got <= high
+        else:
+            filled = set(positional_names[:got]) if high is not None else set()
+            for keyword, argument in value["kwargs"].items():
+                if keyword not in keywords or keyword in filled:
+                    problem = dict(keyword=keyword, suggestion=closest(keyword, [k for k in keywords if k not in filled]),
+                                   loc=argument.get("loc"))
+                    break
+                filled.add(keyword)
+            if problem is None:
+                missing = [p for p in positional_names[:low] if p not in filled]
+                too_many = high is not None and got > high
+                # `*values` are positional only: max(key=f) still gives max() no values.
+                too_few = got + len(value["kwargs"]) < low or (high is None and got < low)
+                wrong_count = bool(missing or too_many or too_few)
+        if problem is None:
+            if wrong_count:
                 found.append(catalogue.diagnostic("HC1003", call["loc"], func=name, expected=_expected(low, high),
                                                   got=got, keyword=None))
-            continue
-        filled = set(positional_names[:got]) if high is not None else set()
-        problem = None
-        for keyword, argument in value["kwargs"].items():
-            if keyword not in keywords or keyword in filled:
-                problem = dict(keyword=keyword, suggestion=closest(keyword, [k for k in keywords if k not in filled]),
-                               loc=argument.get("loc"))
-                break
-            filled.add(keyword)
-        if problem is None:
-            missing = [p for p in positional_names[:low] if p not in filled]
-            too_many = high is not None and got > high
-            # `*values` are positional only: max(key=f) still gives max() no values.
-            too_few = got + len(value["kwargs"]) < low or (high is None and got < low)
-            if missing or too_many or too_few:
-                expected = _expected(low, high)
-                found.append(catalogue.diagnostic("HC1003", call["loc"], func=name, expected=expected, got=got,
-                                                  keyword=None))
             continue
         loc = problem.pop("loc") or call["loc"]
         keyword_span = Span(loc[0], max(1, loc[1] - len(problem["keyword"]) - 1), loc[0],

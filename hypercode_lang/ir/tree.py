@@ -41,13 +41,8 @@ def all_statements(body: list):
     while stack:
         statement = stack.pop()
         yield statement
-        kind = ""
-        for kind in statement:          # kind_of, inline: most statements hold no blocks
-            if kind != "loc":
-                break
-        if kind in BLOCK_STATEMENTS:
-            for block in reversed(statement_blocks(statement)):
-                stack.extend(reversed(block))
+        for block in reversed(statement_blocks(statement)):
+            stack.extend(reversed(block))
 
 
 # Every later stage (checker, compiler, formatter, JIT, JSON, schema) walks the IR recursively, so
